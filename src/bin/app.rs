@@ -1,0 +1,5 @@
+//! The page's entry point.
+fn main() {
+    console_error_panic_hook::set_once();
+    yew::Renderer::<trailglass::web::app::App>::new().render();
+}

@@ -1,0 +1,402 @@
+//! Ingest: one file's bytes → CloudTrail [`Record`]s plus a [`FileReport`] for the ledger.
+//!
+//! Entry point: [`ingest_file`]. The format is detected from the content, never the name:
+//! gzip or not, then JSON (S3 delivery files, console exports, `lookup-events`,
+//! EventBridge and CloudWatch Logs envelopes, SQS batches, NDJSON, arrays, single records,
+//! digests) or the console's CSV export.
+//!
+//! Partial failure is not failure: every problem becomes an [`IngestError`] with a
+//! position in the file, and every good record around it is kept (Perfetto's import log,
+//! rerun's warning reporter).
+
+mod csv;
+mod decode;
+mod json;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::event::Record;
+
+/// Tunables for one file.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Largest decompressed size accepted for one file.
+    /// - Good: a gzip bomb stops with a clear message instead of exhausting the tab.
+    /// - Bad: a genuine file larger than this is cut there (its records up to the cap are
+    ///   kept and the ledger says so). wasm32 has 4 GiB in all, so keep it well below that.
+    pub max_decompressed_bytes: u64,
+    /// Most issues kept per file; the rest are counted (a garbage file can't flood memory).
+    pub max_issues_per_file: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_decompressed_bytes: 768 << 20,
+            max_issues_per_file: 200,
+        }
+    }
+}
+
+/// What a file turned out to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Format {
+    /// `{"Records":[...]}`: S3 delivery files and the console's JSON export.
+    CloudTrailRecords,
+    CloudTrailDigest,
+    ConsoleCsv,
+    /// `aws cloudtrail lookup-events` output: `{"Events":[{"CloudTrailEvent":"..."}]}`.
+    LookupEvents,
+    /// One lookup-events `Event` per line.
+    LookupEventsLines,
+    /// One bare record per line.
+    RecordLines,
+    /// `[record, record, ...]`.
+    RecordArray,
+    SingleRecord,
+    /// EventBridge envelopes with the record in `detail` (one, an array, or one per line).
+    EventBridge,
+    /// `{"messageType":"DATA_MESSAGE","logEvents":[{"message":"..."}]}`.
+    CloudWatchLogsSubscription,
+    /// `aws logs filter-log-events` output: `{"events":[{"message":"..."}]}`.
+    CloudWatchLogsEvents,
+    /// An SQS (Lambda) batch whose message bodies hold records.
+    SqsBatch,
+    /// Damaged JSON (cut off at the start, say) from which records were recovered.
+    JsonFragment,
+    Empty,
+    Unrecognized,
+}
+
+impl Format {
+    /// Stable kebab-case name (the ledger's `data-format`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::CloudTrailRecords => "cloudtrail-records",
+            Format::CloudTrailDigest => "cloudtrail-digest",
+            Format::ConsoleCsv => "console-csv",
+            Format::LookupEvents => "lookup-events",
+            Format::LookupEventsLines => "lookup-events-ndjson",
+            Format::RecordLines => "ndjson-records",
+            Format::RecordArray => "json-array",
+            Format::SingleRecord => "single-record",
+            Format::EventBridge => "eventbridge",
+            Format::CloudWatchLogsSubscription => "cloudwatch-logs-subscription",
+            Format::CloudWatchLogsEvents => "cloudwatch-logs-events",
+            Format::SqsBatch => "sqs-batch",
+            Format::JsonFragment => "json-fragment",
+            Format::Empty => "empty",
+            Format::Unrecognized => "unrecognized",
+        }
+    }
+
+    /// Human wording for the ledger.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Format::CloudTrailRecords => "CloudTrail log file ({\"Records\": [...]})",
+            Format::CloudTrailDigest => "CloudTrail digest file (no events)",
+            Format::ConsoleCsv => "Console Event history CSV (summary only)",
+            Format::LookupEvents => "lookup-events output",
+            Format::LookupEventsLines => "lookup-events output, one event per line",
+            Format::RecordLines => "NDJSON records",
+            Format::RecordArray => "JSON array of records",
+            Format::SingleRecord => "single record",
+            Format::EventBridge => "EventBridge event(s)",
+            Format::CloudWatchLogsSubscription => "CloudWatch Logs subscription payload",
+            Format::CloudWatchLogsEvents => "CloudWatch Logs filter-log-events output",
+            Format::SqsBatch => "SQS batch wrapping records",
+            Format::JsonFragment => "damaged JSON, records recovered",
+            Format::Empty => "empty file",
+            Format::Unrecognized => "not a CloudTrail file",
+        }
+    }
+}
+
+/// Where in a file something happened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Position {
+    /// The file as a whole.
+    File,
+    /// A place in the (decompressed) text; line and column are 1-based.
+    Text { offset: u64, line: u32, column: u32 },
+    /// A place in the decompressed stream of a gzip file.
+    Decompressed { offset: u64 },
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Position::File => f.write_str("file"),
+            Position::Text {
+                offset,
+                line,
+                column,
+            } => write!(f, "line {line}, column {column} (byte {offset})"),
+            Position::Decompressed { offset } => {
+                write!(f, "after {offset} decompressed bytes")
+            }
+        }
+    }
+}
+
+/// The ingest module's one error type: a position and a readable reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IngestError {
+    pub position: Position,
+    pub kind: ErrorKind,
+}
+
+/// What went wrong. Each message says what was lost and, where there is one, what to do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A 0-byte (or all-whitespace) file.
+    Empty,
+    /// Named `.gz` but neither gzip nor text.
+    NotGzip { first_bytes: String },
+    /// The gzip stream ends early; what was decompressed before is kept.
+    GzipTruncated,
+    /// The gzip stream is damaged.
+    GzipCorrupt { detail: String },
+    /// Decompression passed [`Limits::max_decompressed_bytes`].
+    TooLarge { cap: u64 },
+    /// Bytes that are not UTF-8 were replaced with U+FFFD.
+    InvalidUtf8,
+    /// JSON that does not parse; `detail` is the parser's message.
+    Syntax { detail: String },
+    /// The file ends inside a record (cut off): the records before it are kept.
+    Truncated,
+    /// The file begins inside a record (cut off at the start): the bytes before the first
+    /// whole record are skipped.
+    CutAtStart { skipped: u64 },
+    /// A well-formed value that is not a CloudTrail record or a known wrapper.
+    NotCloudTrail { what: String },
+    /// A wrapper's string field that should hold a record does not.
+    BadEmbeddedRecord { field: String, detail: String },
+    /// A CSV row that can't be read.
+    CsvRow { detail: String },
+    /// A value damaged by a spreadsheet; the record is kept with the field blanked/repaired.
+    DamagedField { detail: String },
+    /// No format matched the file at all.
+    Unrecognized { start: String },
+    /// The browser could not read the file at all.
+    Unreadable { detail: String },
+    /// More issues than [`Limits::max_issues_per_file`]; only counted.
+    MoreIssues { count: u32 },
+}
+
+impl IngestError {
+    pub fn new(position: Position, kind: ErrorKind) -> Self {
+        IngestError { position, kind }
+    }
+
+    /// True when data was lost (a record or more); false for warnings on kept records.
+    pub fn loses_data(&self) -> bool {
+        !matches!(
+            self.kind,
+            ErrorKind::DamagedField { .. } | ErrorKind::InvalidUtf8 | ErrorKind::MoreIssues { .. }
+        )
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorKind::Empty => f.write_str("empty file: no bytes to read"),
+            ErrorKind::NotGzip { first_bytes } => write!(
+                f,
+                "named .gz but not gzip (starts with {first_bytes}) and not text either"
+            ),
+            ErrorKind::GzipTruncated => f.write_str(
+                "gzip stream is cut off (incomplete download?); records decompressed before the cut are kept",
+            ),
+            ErrorKind::GzipCorrupt { detail } => write!(
+                f,
+                "gzip data is corrupt ({detail}); records decompressed before it are kept"
+            ),
+            ErrorKind::TooLarge { cap } => write!(
+                f,
+                "decompressed size passes the {} MiB limit (gzip bomb?); the rest of the file is skipped",
+                cap >> 20
+            ),
+            ErrorKind::InvalidUtf8 => {
+                f.write_str("bytes that are not UTF-8 were replaced with \u{FFFD}")
+            }
+            ErrorKind::Syntax { detail } => write!(f, "invalid JSON: {detail}; skipped"),
+            ErrorKind::Truncated => f.write_str(
+                "file ends inside a record (truncated); the records before it are kept",
+            ),
+            ErrorKind::CutAtStart { skipped } => write!(
+                f,
+                "file starts in the middle of a record (cut off at the start); the first {skipped} bytes are skipped"
+            ),
+            ErrorKind::NotCloudTrail { what } => {
+                write!(f, "not a CloudTrail record: {what}; skipped")
+            }
+            ErrorKind::BadEmbeddedRecord { field, detail } => {
+                write!(f, "`{field}` does not hold a CloudTrail record: {detail}; skipped")
+            }
+            ErrorKind::CsvRow { detail } => write!(f, "CSV row skipped: {detail}"),
+            ErrorKind::DamagedField { detail } => f.write_str(detail),
+            ErrorKind::Unrecognized { start } => write!(
+                f,
+                "not a CloudTrail file: neither JSON nor the console's CSV (starts with {start})"
+            ),
+            ErrorKind::Unreadable { detail } => write!(f, "could not read the file: {detail}"),
+            ErrorKind::MoreIssues { count } => write!(f, "{count} more issues not listed"),
+        }
+    }
+}
+
+impl fmt::Display for IngestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.position, self.kind)
+    }
+}
+
+impl std::error::Error for IngestError {}
+
+/// The ledger entry for one input file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FileReport {
+    /// Name or relative path, as the user gave it.
+    pub path: String,
+    pub format: Format,
+    pub compressed: bool,
+    /// Size as given (compressed, if it was).
+    pub bytes: u64,
+    /// Size after decompression.
+    pub decoded_bytes: u64,
+    /// Records read from the file.
+    pub records: u32,
+    /// Records that were new to the store (set by the store; the rest were duplicates).
+    pub kept: u32,
+    pub duplicates: u32,
+    /// Records (or rows, lines, damaged regions) skipped.
+    pub skipped: u32,
+    pub issues: Vec<IngestError>,
+    /// Things worth knowing that lost nothing (e.g. "CONTROL_MESSAGE skipped").
+    pub notes: Vec<String>,
+}
+
+/// A file's records and its report.
+#[derive(Debug)]
+pub struct Ingested {
+    pub report: FileReport,
+    pub records: Vec<Record>,
+}
+
+/// Reads one file. Never fails: problems are in `report.issues`.
+pub fn ingest_file(path: &str, bytes: &[u8], limits: &Limits) -> Ingested {
+    let mut sink = Sink::new(limits);
+    let decoded = decode::decode(path, bytes, limits, &mut sink);
+    let format = match &decoded.text {
+        Some(text) if !text.trim().is_empty() => {
+            let mut format = if csv::looks_like_csv(text) {
+                csv::read(text, &mut sink);
+                Format::ConsoleCsv
+            } else {
+                json::read(text, &mut sink)
+            };
+            if format == Format::Unrecognized && sink.issues.is_empty() {
+                let start: String = text.chars().take(24).collect();
+                sink.issue(
+                    Position::File,
+                    ErrorKind::Unrecognized {
+                        start: format!("{start:?}"),
+                    },
+                );
+            }
+            if format == Format::Unrecognized && !sink.records.is_empty() {
+                format = Format::JsonFragment;
+            }
+            format
+        }
+        Some(_) => {
+            if sink.issues.is_empty() {
+                sink.issue(Position::File, ErrorKind::Empty);
+            }
+            Format::Empty
+        }
+        None => Format::Unrecognized,
+    };
+    let skipped = sink.issues.iter().filter(|i| i.loses_data()).count() as u32;
+    let mut issues = sink.issues;
+    if sink.dropped_issues > 0 {
+        issues.push(IngestError::new(
+            Position::File,
+            ErrorKind::MoreIssues {
+                count: sink.dropped_issues,
+            },
+        ));
+    }
+    Ingested {
+        report: FileReport {
+            path: path.to_owned(),
+            format,
+            compressed: decoded.compressed,
+            bytes: bytes.len() as u64,
+            decoded_bytes: decoded.text.as_ref().map_or(0, |t| t.len() as u64),
+            records: sink.records.len() as u32,
+            kept: 0,
+            duplicates: 0,
+            skipped: skipped + sink.dropped_issues,
+            issues,
+            notes: sink.notes,
+        },
+        records: sink.records,
+    }
+}
+
+/// Where the readers put what they find.
+struct Sink<'l> {
+    limits: &'l Limits,
+    records: Vec<Record>,
+    issues: Vec<IngestError>,
+    dropped_issues: u32,
+    notes: Vec<String>,
+}
+
+impl<'l> Sink<'l> {
+    fn new(limits: &'l Limits) -> Self {
+        Sink {
+            limits,
+            records: Vec::new(),
+            issues: Vec::new(),
+            dropped_issues: 0,
+            notes: Vec::new(),
+        }
+    }
+
+    fn issue(&mut self, position: Position, kind: ErrorKind) {
+        if self.issues.len() < self.limits.max_issues_per_file {
+            self.issues.push(IngestError::new(position, kind));
+        } else {
+            self.dropped_issues += 1;
+        }
+    }
+
+    fn note(&mut self, note: impl Into<String>) {
+        let note = note.into();
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
+        }
+    }
+}
+
+/// 1-based line and column of a byte offset in `text`.
+fn text_position(text: &str, offset: usize) -> Position {
+    let offset = offset.min(text.len());
+    let before = &text.as_bytes()[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    Position::Text {
+        offset: offset as u64,
+        line: line as u32,
+        column: (offset - line_start + 1) as u32,
+    }
+}

@@ -1,0 +1,24 @@
+//! trailglass: a CloudTrail log viewer that runs entirely in the browser.
+//!
+//! The pipeline, in one line:
+//! `bytes → ingest (detect, decode, split, parse) → store (dedupe, intern, sort) → views
+//! (rows, summary, orgs lifecycles, rules)`.
+//!
+//! Everything outside [`web`] is the pure core: no browser types, no clocks, no threads.
+//! It builds and is tested natively; the `web` feature adds the Yew UI and the Web Worker,
+//! thin layers that only move [`protocol`] messages to and from a [`session::Session`].
+
+pub mod display;
+pub mod event;
+pub mod ingest;
+pub mod intern;
+pub mod orgs;
+pub mod protocol;
+pub mod rules;
+pub mod sample;
+pub mod session;
+pub mod store;
+pub mod time;
+
+#[cfg(feature = "web")]
+pub mod web;

@@ -1,0 +1,61 @@
+//! Messages between the page and the worker: plain serde values, no browser types.
+//!
+//! The page sends [`Request`]s and gets exactly one [`Response`] per request. Answers that
+//! depend on the loaded data carry the `generation` they were computed from, so the page
+//! can drop answers that a newer load made stale.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ingest::FileReport;
+use crate::store::{EventId, Row, Stats};
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Request {
+    /// Forget everything loaded.
+    Reset,
+    /// Ingest a batch of files (several small ones per message: an org trail is tens of
+    /// thousands of files of a few KiB).
+    AddFiles(Vec<InputFile>),
+    /// Ingest the built-in sample history.
+    LoadSample,
+    /// The load is complete: sort, index, and summarise.
+    Finish,
+    /// Rows `offset..offset+len` in time order.
+    Rows { offset: u32, len: u32 },
+    /// One event's full record.
+    Detail { id: EventId },
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct InputFile {
+    /// The name, or the path relative to a dropped or picked folder.
+    pub path: String,
+    #[serde(with = "serde_bytes")]
+    pub bytes: Vec<u8>,
+    /// Set when the browser could not read the file (permissions, file gone).
+    pub read_error: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Response {
+    Reset,
+    /// Reports of the files just ingested, and the running event count.
+    Added { reports: Vec<FileReport>, events: u32 },
+    Loaded(Summary),
+    Rows { generation: u32, offset: u32, total: u32, rows: Vec<Row> },
+    Detail { generation: u32, id: EventId, raw: Option<String> },
+}
+
+/// What the page shows when a load is done.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub generation: u32,
+    pub files: u32,
+    pub files_with_issues: u32,
+    pub duplicates: u32,
+    /// Records, lines, rows or regions skipped, over all files.
+    pub skipped: u32,
+    pub stats: Stats,
+    /// One entry per input file, in the order they were read.
+    pub ledger: Vec<FileReport>,
+}

@@ -1,0 +1,317 @@
+//! The event store: one row per unique event, columns of interned symbols, sorted by time.
+//!
+//! Entry points: [`Store::add`] (dedupes by eventID), [`Store::finish`] (re-sorts), and
+//! the read side ([`Store::sorted`], [`Store::row`], [`Store::raw`], [`Store::stats`]).
+//!
+//! Implementation note: ids are `u32` newtypes and columns are `Vec`s of `u32`/`i64`, never
+//! `usize` or per-event `String`s: wasm32 has a 4 GiB address space, and a million events
+//! must fit with room for the page.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+
+use serde::{Deserialize, Serialize};
+
+use crate::event::Record;
+use crate::intern::{Interner, Sym};
+use crate::time::EpochMillis;
+
+/// A dense event id: an index into the store's columns, stable while the store lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct EventId(pub u32);
+
+/// A dense id of an input file (its index in the ledger).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct FileId(pub u32);
+
+/// What [`Store::add`] did with a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Added {
+    New(EventId),
+    /// Same eventID (or, without one, the same text) as an event already stored.
+    Duplicate(EventId),
+    /// A full record replaced the CSV summary of the same event.
+    Upgraded(EventId),
+}
+
+/// Time column value for "no usable eventTime"; sorts after every real time.
+const NO_TIME: EpochMillis = i64::MAX;
+
+#[derive(Default)]
+pub struct Store {
+    strings: Interner,
+    time: Vec<EpochMillis>,
+    event_id: Vec<Sym>,
+    name: Vec<Sym>,
+    source: Vec<Sym>,
+    region: Vec<Sym>,
+    account: Vec<Sym>,
+    principal: Vec<Sym>,
+    identity_type: Vec<Sym>,
+    error_code: Vec<Sym>,
+    event_type: Vec<Sym>,
+    summary_only: Vec<bool>,
+    file: Vec<FileId>,
+    raw: Vec<Box<str>>,
+    by_event_id: HashMap<Sym, EventId>,
+    /// For records without an eventID: a hash of their text.
+    by_text: HashMap<u64, EventId>,
+    sorted: Vec<EventId>,
+}
+
+/// One event's display fields, resolved to strings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    pub id: EventId,
+    pub event_id: String,
+    pub time: Option<EpochMillis>,
+    pub name: String,
+    pub source: String,
+    pub principal: String,
+    pub identity_type: String,
+    pub account: String,
+    pub region: String,
+    pub error_code: String,
+    pub summary_only: bool,
+}
+
+/// Counts for the load summary.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Stats {
+    pub events: u32,
+    pub first_time: Option<EpochMillis>,
+    pub last_time: Option<EpochMillis>,
+    pub without_time: u32,
+    pub with_error: u32,
+    pub summary_only: u32,
+    /// (account, events), most events first.
+    pub accounts: Vec<(String, u32)>,
+    /// (region, events), most events first.
+    pub regions: Vec<(String, u32)>,
+}
+
+impl Store {
+    pub fn len(&self) -> usize {
+        self.time.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.time.is_empty()
+    }
+
+    /// Adds a record unless the same event is already stored.
+    pub fn add(&mut self, record: Record, file: FileId) -> Added {
+        let key = self.strings.intern(record.event_id.as_deref());
+        let existing = if key.is_none() {
+            self.by_text.get(&text_hash(&record.raw)).copied()
+        } else {
+            self.by_event_id.get(&key).copied()
+        };
+        if let Some(id) = existing {
+            let i = id.0 as usize;
+            if self.summary_only[i] && !record.summary_only {
+                self.write(i, record, file);
+                return Added::Upgraded(id);
+            }
+            return Added::Duplicate(id);
+        }
+        let Ok(index) = u32::try_from(self.len()) else {
+            // 4 billion events cannot fit in wasm32 memory anyway.
+            return Added::Duplicate(EventId(u32::MAX));
+        };
+        let id = EventId(index);
+        if key.is_none() {
+            self.by_text.insert(text_hash(&record.raw), id);
+        } else {
+            self.by_event_id.insert(key, id);
+        }
+        self.push_empty();
+        self.write(index as usize, record, file);
+        self.sorted.push(id);
+        Added::New(id)
+    }
+
+    fn push_empty(&mut self) {
+        self.time.push(NO_TIME);
+        for col in [
+            &mut self.event_id,
+            &mut self.name,
+            &mut self.source,
+            &mut self.region,
+            &mut self.account,
+            &mut self.principal,
+            &mut self.identity_type,
+            &mut self.error_code,
+            &mut self.event_type,
+        ] {
+            col.push(Sym::NONE);
+        }
+        self.summary_only.push(false);
+        self.file.push(FileId(0));
+        self.raw.push(Box::from(""));
+    }
+
+    fn write(&mut self, i: usize, r: Record, file: FileId) {
+        let s = &mut self.strings;
+        self.time[i] = r.event_time.unwrap_or(NO_TIME);
+        self.event_id[i] = s.intern(r.event_id.as_deref());
+        self.name[i] = s.intern(r.event_name.as_deref());
+        self.source[i] = s.intern(r.event_source.as_deref());
+        self.region[i] = s.intern(r.aws_region.as_deref());
+        self.account[i] = s.intern(r.account());
+        self.principal[i] = s.intern(r.identity.principal().as_deref());
+        self.identity_type[i] = s.intern(r.identity.kind.as_deref());
+        self.error_code[i] = s.intern(r.error_code.as_deref());
+        self.event_type[i] = s.intern(r.event_type.as_deref());
+        self.summary_only[i] = r.summary_only;
+        self.file[i] = file;
+        self.raw[i] = r.raw.into_boxed_str();
+    }
+
+    /// Re-sorts by (eventTime, eventID) so the order never depends on file order.
+    pub fn finish(&mut self) {
+        let (time, event_id, strings) = (&self.time, &self.event_id, &self.strings);
+        self.sorted.sort_unstable_by(|a, b| {
+            let (a, b) = (a.0 as usize, b.0 as usize);
+            time[a]
+                .cmp(&time[b])
+                .then_with(|| strings.resolve(event_id[a]).cmp(strings.resolve(event_id[b])))
+                .then_with(|| a.cmp(&b))
+        });
+    }
+
+    /// Ids in (eventTime, eventID) order, as of the last [`Store::finish`].
+    pub fn sorted(&self) -> &[EventId] {
+        &self.sorted
+    }
+
+    pub fn raw(&self, id: EventId) -> Option<&str> {
+        self.raw.get(id.0 as usize).map(|r| &**r)
+    }
+
+    pub fn time(&self, id: EventId) -> Option<EpochMillis> {
+        self.time.get(id.0 as usize).copied().filter(|&t| t != NO_TIME)
+    }
+
+    pub fn file(&self, id: EventId) -> Option<FileId> {
+        self.file.get(id.0 as usize).copied()
+    }
+
+    pub fn event_source(&self, id: EventId) -> &str {
+        self.sym(&self.source, id)
+    }
+
+    pub fn event_name(&self, id: EventId) -> &str {
+        self.sym(&self.name, id)
+    }
+
+    fn sym(&self, col: &[Sym], id: EventId) -> &str {
+        col.get(id.0 as usize)
+            .map_or("", |&s| self.strings.resolve(s))
+    }
+
+    pub fn row(&self, id: EventId) -> Option<Row> {
+        let i = id.0 as usize;
+        if i >= self.len() {
+            return None;
+        }
+        let text = |col: &[Sym]| self.strings.resolve(col[i]).to_owned();
+        Some(Row {
+            id,
+            event_id: text(&self.event_id),
+            time: self.time(id),
+            name: text(&self.name),
+            source: text(&self.source),
+            principal: text(&self.principal),
+            identity_type: text(&self.identity_type),
+            account: text(&self.account),
+            region: text(&self.region),
+            error_code: text(&self.error_code),
+            summary_only: self.summary_only[i],
+        })
+    }
+
+    pub fn stats(&self) -> Stats {
+        let mut stats = Stats {
+            events: self.len() as u32,
+            ..Stats::default()
+        };
+        for &t in &self.time {
+            if t == NO_TIME {
+                stats.without_time += 1;
+            } else {
+                stats.first_time = Some(stats.first_time.map_or(t, |f| f.min(t)));
+                stats.last_time = Some(stats.last_time.map_or(t, |l| l.max(t)));
+            }
+        }
+        stats.with_error = self.error_code.iter().filter(|s| !s.is_none()).count() as u32;
+        stats.summary_only = self.summary_only.iter().filter(|&&s| s).count() as u32;
+        stats.accounts = self.counts(&self.account);
+        stats.regions = self.counts(&self.region);
+        stats
+    }
+
+    /// Value counts of a column, most frequent first, ties by value (never by Sym order).
+    fn counts(&self, col: &[Sym]) -> Vec<(String, u32)> {
+        let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
+        for &s in col.iter().filter(|s| !s.is_none()) {
+            *counts.entry(self.strings.resolve(s)).or_default() += 1;
+        }
+        let mut out: Vec<(String, u32)> = counts.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out
+    }
+}
+
+fn text_hash(text: &str) -> u64 {
+    // DefaultHasher::new() is SipHash with fixed keys: stable within a run, which is all
+    // dedupe needs.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id: Option<&str>, time: &str, summary: bool) -> Record {
+        let raw = match id {
+            Some(id) => format!(r#"{{"eventID":"{id}","eventTime":"{time}","eventName":"X"}}"#),
+            None => format!(r#"{{"eventTime":"{time}","eventName":"X"}}"#),
+        };
+        let mut r = Record::from_json(&raw).unwrap();
+        r.summary_only = summary;
+        r
+    }
+
+    #[test]
+    fn dedupes_by_event_id_and_upgrades_summaries() {
+        let mut store = Store::default();
+        assert_eq!(store.add(record(Some("a"), "2020-01-02T00:00:00Z", true), FileId(0)), Added::New(EventId(0)));
+        assert_eq!(store.add(record(Some("a"), "2020-01-02T00:00:00Z", true), FileId(1)), Added::Duplicate(EventId(0)));
+        assert_eq!(store.add(record(Some("a"), "2020-01-02T00:00:00Z", false), FileId(2)), Added::Upgraded(EventId(0)));
+        assert_eq!(store.add(record(Some("a"), "2020-01-02T00:00:00Z", true), FileId(3)), Added::Duplicate(EventId(0)));
+        assert!(!store.row(EventId(0)).unwrap().summary_only);
+        assert_eq!(store.file(EventId(0)), Some(FileId(2)));
+        // Without an eventID, identical text is one event, different text is two.
+        assert!(matches!(store.add(record(None, "2020-01-01T00:00:00Z", false), FileId(0)), Added::New(_)));
+        assert!(matches!(store.add(record(None, "2020-01-01T00:00:00Z", false), FileId(0)), Added::Duplicate(_)));
+        assert!(matches!(store.add(record(None, "2020-01-03T00:00:00Z", false), FileId(0)), Added::New(_)));
+        assert_eq!(store.len(), 3);
+    }
+
+    #[test]
+    fn sorts_by_time_then_event_id_with_timeless_last() {
+        let mut store = Store::default();
+        for (id, time) in [("c", "2020-01-02T00:00:00Z"), ("b", "x"), ("a", "2020-01-02T00:00:00Z"), ("d", "2019-12-31T00:00:00Z")] {
+            store.add(record(Some(id), time, false), FileId(0));
+        }
+        store.finish();
+        let order: Vec<String> = store.sorted().iter().map(|&id| store.row(id).unwrap().event_id).collect();
+        assert_eq!(order, ["d", "a", "c", "b"]);
+        let stats = store.stats();
+        assert_eq!(stats.without_time, 1);
+        assert_eq!(stats.first_time, crate::time::parse_timestamp("2019-12-31"));
+    }
+}

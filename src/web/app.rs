@@ -1,0 +1,450 @@
+//! The page: toolbar, drop zone, load progress, summary, ledger, event table and detail.
+//!
+//! State is one [`AppState`] changed only through [`Action`]s (Yew's todomvc pattern);
+//! loads run as async tasks that talk to the worker through the [`Engine`] and dispatch
+//! actions as answers arrive.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo::file::futures::read_as_bytes;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{DragEvent, HtmlInputElement};
+use yew::prelude::*;
+
+use super::engine::Engine;
+use super::files::{self, DroppedItems, PickedFile};
+use super::table::EventTable;
+use crate::display;
+use crate::ingest::FileReport;
+use crate::protocol::{InputFile, Request, Response, Summary};
+
+/// Files per worker message, and bytes per message.
+/// - Good (bigger): fewer round trips for tens of thousands of 2 KB files.
+/// - Bad (bigger): coarser progress and cancel, and a larger copy in flight.
+const BATCH_FILES: usize = 256;
+const BATCH_BYTES: usize = 4 << 20;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoadState {
+    Idle,
+    Loading,
+    Done,
+}
+
+impl LoadState {
+    fn as_str(self) -> &'static str {
+        match self {
+            LoadState::Idle => "idle",
+            LoadState::Loading => "loading",
+            LoadState::Done => "done",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppState {
+    pub load: LoadState,
+    pub files_total: u32,
+    pub files_done: u32,
+    pub bytes_total: u64,
+    pub bytes_done: u64,
+    pub events: u32,
+    /// Ledger entries received while loading (the summary replaces them when done).
+    pub reports: Vec<FileReport>,
+    pub summary: Option<Rc<Summary>>,
+    pub cancelled: bool,
+    pub dragging: bool,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        AppState {
+            load: LoadState::Idle,
+            files_total: 0,
+            files_done: 0,
+            bytes_total: 0,
+            bytes_done: 0,
+            events: 0,
+            reports: Vec::new(),
+            summary: None,
+            cancelled: false,
+            dragging: false,
+        }
+    }
+}
+
+pub enum Action {
+    LoadStarted { files: u32, bytes: u64 },
+    Progress { reports: Vec<FileReport>, bytes: u64, events: u32 },
+    Loaded(Summary),
+    Cancel,
+    Cleared,
+    Dragging(bool),
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::LoadStarted { files, bytes } => {
+                // Loads add to what is loaded: counters restart, data stays.
+                s.load = LoadState::Loading;
+                s.files_total = files;
+                s.files_done = 0;
+                s.bytes_total = bytes;
+                s.bytes_done = 0;
+                s.cancelled = false;
+                s.reports = s.summary.as_ref().map(|x| x.ledger.clone()).unwrap_or_default();
+            }
+            Action::Progress { reports, bytes, events } => {
+                s.files_done += reports.len() as u32;
+                s.bytes_done += bytes;
+                s.events = events;
+                s.reports.extend(reports);
+            }
+            Action::Loaded(summary) => {
+                s.load = LoadState::Done;
+                s.events = summary.stats.events;
+                s.reports.clear();
+                s.summary = Some(Rc::new(summary));
+            }
+            Action::Cancel => s.cancelled = true,
+            Action::Cleared => s = AppState::default(),
+            Action::Dragging(on) => s.dragging = on,
+        }
+        Rc::new(s)
+    }
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let engine = use_memo((), |_| Engine::spawn());
+    let state = use_reducer(AppState::default);
+    let cancel = use_memo((), |_| Rc::new(Cell::new(false)));
+
+    let start_load = {
+        let (engine, dispatcher, cancel) = ((*engine).clone(), state.dispatcher(), (*cancel).clone());
+        Callback::from(move |files: Vec<PickedFile>| {
+            if files.is_empty() {
+                return;
+            }
+            cancel.set(false);
+            spawn_local(load_files(engine.clone(), files, dispatcher.clone(), Rc::clone(&cancel)));
+        })
+    };
+
+    let on_pick = {
+        let start_load = start_load.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(list) = input.files() {
+                start_load.emit(files::from_file_list(&list));
+            }
+            // Let the same file be picked again later.
+            input.set_value("");
+        })
+    };
+
+    let on_sample = {
+        let (engine, dispatcher) = ((*engine).clone(), state.dispatcher());
+        Callback::from(move |_| {
+            let (engine, dispatcher) = (engine.clone(), dispatcher.clone());
+            spawn_local(async move {
+                dispatcher.dispatch(Action::LoadStarted { files: 1, bytes: 0 });
+                if let Some(Response::Added { reports, events }) = engine.ask(Request::LoadSample).await {
+                    dispatcher.dispatch(Action::Progress { reports, bytes: 0, events });
+                }
+                finish(&engine, &dispatcher).await;
+            });
+        })
+    };
+
+    let on_clear = {
+        let (engine, dispatcher) = ((*engine).clone(), state.dispatcher());
+        Callback::from(move |_| {
+            let (engine, dispatcher) = (engine.clone(), dispatcher.clone());
+            spawn_local(async move {
+                engine.ask(Request::Reset).await;
+                dispatcher.dispatch(Action::Cleared);
+            });
+        })
+    };
+
+    let on_cancel = {
+        let (dispatcher, cancel) = (state.dispatcher(), (*cancel).clone());
+        Callback::from(move |_| {
+            cancel.set(true);
+            dispatcher.dispatch(Action::Cancel);
+        })
+    };
+
+    let on_dragover = {
+        let dispatcher = state.dispatcher();
+        let dragging = state.dragging;
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if !dragging {
+                dispatcher.dispatch(Action::Dragging(true));
+            }
+        })
+    };
+    let on_dragleave = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |e: DragEvent| {
+            // Only when leaving the window, not when moving between children.
+            if e.related_target().is_none() {
+                dispatcher.dispatch(Action::Dragging(false));
+            }
+        })
+    };
+    let on_drop = {
+        let (start_load, dispatcher) = (start_load.clone(), state.dispatcher());
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dispatcher.dispatch(Action::Dragging(false));
+            let Some(dt) = e.data_transfer() else { return };
+            let dropped = DroppedItems::take(&dt);
+            let start_load = start_load.clone();
+            spawn_local(async move { start_load.emit(dropped.collect().await) });
+        })
+    };
+
+    let s = &*state;
+    let loading = s.load == LoadState::Loading;
+    let generation = s.summary.as_ref().map_or(0, |x| x.generation);
+    let total_events = s.summary.as_ref().map_or(0, |x| x.stats.events);
+    html! {
+        <div class={classes!("app", s.dragging.then_some("dragging"))}
+             ondragover={on_dragover} ondragenter={|e: DragEvent| e.prevent_default()}
+             ondragleave={on_dragleave} ondrop={on_drop}>
+            <header class="toolbar">
+                <h1 class="brand">{"trailglass"}</h1>
+                <label class="button primary" title="CloudTrail .json, .json.gz, NDJSON, CSV exports…">
+                    {"Open files"}
+                    <input type="file" multiple=true data-testid="file-input" class="hidden-input"
+                           onchange={on_pick.clone()} />
+                </label>
+                <label class="button" title="A downloaded AWSLogs/ folder, read recursively">
+                    {"Open folder"}
+                    <input type="file" multiple=true webkitdirectory=true data-testid="folder-input"
+                           class="hidden-input" onchange={on_pick} />
+                </label>
+                <button class="button" data-testid="load-sample" onclick={on_sample} disabled={loading}>
+                    {"Load sample data"}
+                </button>
+                <button class="button" data-testid="clear" onclick={on_clear} disabled={loading}>{"Clear"}</button>
+                <span class="privacy">{"Files are read in this tab only: nothing is uploaded."}</span>
+            </header>
+            <LoadStatus state={s.clone()} on_cancel={on_cancel} />
+            if let Some(summary) = &s.summary {
+                <SummaryView summary={Rc::clone(summary)} />
+                <Ledger reports={summary.ledger.clone()} />
+            } else if !s.reports.is_empty() {
+                <Ledger reports={s.reports.clone()} />
+            } else if !loading {
+                <div class="empty-state">
+                    <p class="big">{"Drop CloudTrail files or folders anywhere on this page"}</p>
+                    <p>{"S3 log files (.json.gz), console exports (JSON or CSV), lookup-events output, EventBridge and CloudWatch Logs forms. Or try the "}
+                       <b>{"sample data"}</b>{"."}</p>
+                </div>
+            }
+            if total_events > 0 {
+                <EventTable engine={(*engine).clone()} total={total_events} generation={generation} />
+            }
+            <div class="drop-overlay">{"Drop files or folders to load them"}</div>
+        </div>
+    }
+}
+
+/// Reads the files in batches and feeds them to the worker; each answer is the next
+/// batch's go-ahead (backpressure), a progress step, and a chance to cancel.
+async fn load_files(
+    engine: Engine,
+    files: Vec<PickedFile>,
+    dispatcher: UseReducerDispatcher<AppState>,
+    cancel: Rc<Cell<bool>>,
+) {
+    let total: u64 = files.iter().map(|f| f.file.size() as u64).sum();
+    dispatcher.dispatch(Action::LoadStarted {
+        files: files.len() as u32,
+        bytes: total,
+    });
+    let mut batch: Vec<InputFile> = Vec::new();
+    let mut batch_bytes = 0;
+    let count = files.len();
+    for (i, picked) in files.into_iter().enumerate() {
+        if cancel.get() {
+            break;
+        }
+        let file = gloo::file::File::from(picked.file);
+        let input = match read_as_bytes(&file).await {
+            Ok(bytes) => InputFile {
+                path: picked.path,
+                bytes,
+                read_error: None,
+            },
+            Err(e) => InputFile {
+                path: picked.path,
+                bytes: Vec::new(),
+                read_error: Some(e.to_string()),
+            },
+        };
+        batch_bytes += input.bytes.len();
+        batch.push(input);
+        if batch.len() >= BATCH_FILES || batch_bytes >= BATCH_BYTES || i + 1 == count {
+            let bytes = batch_bytes as u64;
+            let sent = std::mem::take(&mut batch);
+            batch_bytes = 0;
+            if let Some(Response::Added { reports, events }) = engine.ask(Request::AddFiles(sent)).await {
+                dispatcher.dispatch(Action::Progress { reports, bytes, events });
+            }
+        }
+    }
+    finish(&engine, &dispatcher).await;
+}
+
+async fn finish(engine: &Engine, dispatcher: &UseReducerDispatcher<AppState>) {
+    if let Some(Response::Loaded(summary)) = engine.ask(Request::Finish).await {
+        dispatcher.dispatch(Action::Loaded(summary));
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LoadStatusProps {
+    state: AppState,
+    on_cancel: Callback<MouseEvent>,
+}
+
+#[function_component(LoadStatus)]
+fn load_status(props: &LoadStatusProps) -> Html {
+    let s = &props.state;
+    let (files, errors) = match &s.summary {
+        Some(summary) if s.load == LoadState::Done => (summary.files, summary.skipped),
+        _ => (
+            s.files_done,
+            s.reports.iter().map(|r| r.skipped).sum::<u32>(),
+        ),
+    };
+    let fraction = if s.bytes_total > 0 {
+        s.bytes_done as f64 / s.bytes_total as f64
+    } else if s.files_total > 0 {
+        f64::from(s.files_done) / f64::from(s.files_total)
+    } else {
+        0.0
+    };
+    html! {
+        <section class="load-status" data-testid="load-status" data-state={s.load.as_str()}
+                 data-files={files.to_string()} data-events={s.events.to_string()}
+                 data-errors={errors.to_string()}>
+            if s.load == LoadState::Loading {
+                <progress max="1" value={fraction.to_string()} />
+                <span>
+                    {format!("{} / {} files · {} / {} · {} events",
+                        display::count(s.files_done), display::count(s.files_total),
+                        display::bytes(s.bytes_done), display::bytes(s.bytes_total),
+                        display::count(s.events))}
+                </span>
+                <button class="button" data-testid="cancel" onclick={props.on_cancel.clone()} disabled={s.cancelled}>
+                    { if s.cancelled { "Stopping…" } else { "Cancel" } }
+                </button>
+            }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SummaryProps {
+    summary: Rc<Summary>,
+}
+
+#[function_component(SummaryView)]
+fn summary_view(props: &SummaryProps) -> Html {
+    let s = &props.summary;
+    let st = &s.stats;
+    let top = |list: &[(String, u32)]| -> String {
+        let mut names: Vec<String> = list.iter().take(4).map(|(k, v)| format!("{k} ({})", display::count(*v))).collect();
+        if list.len() > 4 {
+            names.push(format!("+{} more", list.len() - 4));
+        }
+        names.join(", ")
+    };
+    html! {
+        <section class="summary" data-testid="summary">
+            <div class="stat"><b>{display::count(s.files)}</b>{" files read"}</div>
+            <div class="stat"><b>{display::count(st.events)}</b>{" events"}</div>
+            <div class="stat" data-testid="time-span">
+                {display::time(st.first_time)}{" → "}{display::time(st.last_time)}{" UTC"}
+            </div>
+            <div class="stat" title={top(&st.accounts)}><b>{st.accounts.len()}</b>{" accounts"}</div>
+            <div class="stat" title={top(&st.regions)}><b>{st.regions.len()}</b>{" regions"}</div>
+            if s.duplicates > 0 {
+                <div class="stat" title="The same eventID delivered more than once (overlapping trails or files): counted once">
+                    <b>{display::count(s.duplicates)}</b>{" duplicates merged"}
+                </div>
+            }
+            if s.skipped > 0 {
+                <div class="stat warn"><b>{display::count(s.skipped)}</b>{" skipped (see files below)"}</div>
+            }
+            if st.with_error > 0 {
+                <div class="stat"><b>{display::count(st.with_error)}</b>{" with errorCode"}</div>
+            }
+            if st.summary_only > 0 {
+                <div class="stat" title="From the console's CSV export: no request or response details">
+                    <b>{display::count(st.summary_only)}</b>{" summary only"}
+                </div>
+            }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LedgerProps {
+    reports: Vec<FileReport>,
+}
+
+/// Most ledger rows drawn at once; the rest are counted (tens of thousands of clean files
+/// would only bury the few with problems).
+const LEDGER_ROWS: usize = 1000;
+
+#[function_component(Ledger)]
+fn ledger(props: &LedgerProps) -> Html {
+    let mut rows: Vec<&FileReport> = props.reports.iter().collect();
+    // Problems first, then in load order.
+    rows.sort_by_key(|r| r.issues.is_empty());
+    let troubled = rows.iter().filter(|r| !r.issues.is_empty()).count();
+    let hidden = rows.len().saturating_sub(LEDGER_ROWS);
+    html! {
+        <details class="ledger" open={troubled > 0}>
+            <summary>
+                {format!("Files ({})", display::count(props.reports.len() as u32))}
+                if troubled > 0 { <span class="warn">{format!(" · {troubled} with problems")}</span> }
+            </summary>
+            <table>
+                <thead><tr><th>{"File"}</th><th>{"Format"}</th><th>{"Events"}</th><th>{"Duplicates"}</th><th>{"Skipped"}</th><th>{"Notes"}</th></tr></thead>
+                <tbody>
+                { for rows.iter().take(LEDGER_ROWS).map(|r| html! {
+                    <tr data-testid="ledger-row" data-file={r.path.clone()} data-format={r.format.as_str()}
+                        data-events={r.kept.to_string()} data-skipped={r.skipped.to_string()}
+                        class={classes!((!r.issues.is_empty()).then_some("has-issues"))}>
+                        <td class="path">{&r.path}</td>
+                        <td title={r.format.describe()}>{r.format.as_str()}{ if r.compressed { " (gz)" } else { "" } }</td>
+                        <td class="num">{display::count(r.kept)}</td>
+                        <td class="num">{display::count(r.duplicates)}</td>
+                        <td class="num">{display::count(r.skipped)}</td>
+                        <td class="reasons">
+                            { for r.issues.iter().map(|i| html! { <div class="issue">{i.to_string()}</div> }) }
+                            { for r.notes.iter().map(|n| html! { <div class="note">{n}</div> }) }
+                        </td>
+                    </tr>
+                }) }
+                </tbody>
+            </table>
+            if hidden > 0 {
+                <p class="more">{format!("… and {} more files without problems", display::count(hidden as u32))}</p>
+            }
+        </details>
+    }
+}

@@ -1,0 +1,9 @@
+//! The browser layers: a Web Worker that owns a [`crate::session::Session`], and a Yew UI
+//! that is only a client of it. Nothing here parses or indexes; it moves bytes and
+//! [`crate::protocol`] messages, and draws what comes back.
+
+pub mod app;
+pub mod engine;
+pub mod files;
+pub mod table;
+pub mod worker;

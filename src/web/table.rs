@@ -1,0 +1,234 @@
+//! The event table: virtualised (only the visible rows are in the DOM, fetched from the
+//! worker a page at a time) with keyboard navigation and a detail pane.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{Element, KeyboardEvent};
+use yew::prelude::*;
+
+use super::engine::Engine;
+use crate::display;
+use crate::protocol::{Request, Response};
+use crate::store::Row;
+
+/// Row height in CSS pixels; must match `.event-row` in the stylesheet.
+const ROW_HEIGHT: f64 = 26.0;
+/// Rows per worker request.
+const PAGE: u32 = 200;
+/// Rows drawn above and below the viewport so fast scrolling doesn't show gaps.
+const OVERSCAN: u32 = 20;
+
+#[derive(Properties, PartialEq)]
+pub struct EventTableProps {
+    pub engine: Engine,
+    pub total: u32,
+    /// Changes whenever the loaded data does; cached pages are then stale.
+    pub generation: u32,
+}
+
+type Pages = HashMap<u32, Rc<Vec<Row>>>;
+
+#[function_component(EventTable)]
+pub fn event_table(props: &EventTableProps) -> Html {
+    let viewport = use_node_ref();
+    let scroll_top = use_state(|| 0.0_f64);
+    let height = use_state(|| 600.0_f64);
+    let pages = use_state(Pages::new);
+    let in_flight = use_mut_ref(HashSet::<(u32, u32)>::new);
+    let selected = use_state(|| None::<u32>);
+    let detail = use_state(|| None::<(Row, String)>);
+
+    // New data: forget cached pages and the selection.
+    {
+        let (pages, selected, detail) = (pages.clone(), selected.clone(), detail.clone());
+        use_effect_with(props.generation, move |_| {
+            pages.set(Pages::new());
+            selected.set(None);
+            detail.set(None);
+        });
+    }
+
+    let first = ((*scroll_top / ROW_HEIGHT) as u32).saturating_sub(OVERSCAN);
+    let visible = (*height / ROW_HEIGHT).ceil() as u32 + 2 * OVERSCAN;
+    let last = (first + visible).min(props.total);
+
+    // Fetch the pages the viewport needs.
+    {
+        let (engine, pages, in_flight, generation) =
+            (props.engine.clone(), pages.clone(), Rc::clone(&in_flight), props.generation);
+        let needed: Vec<u32> = (first / PAGE..=last.saturating_sub(1) / PAGE)
+            .filter(|p| !pages.contains_key(p))
+            .collect();
+        use_effect_with((needed, generation), move |(needed, generation)| {
+            for &page in needed {
+                fetch_page(&engine, &pages, &in_flight, page, *generation);
+            }
+        });
+    }
+
+    let row_at = |i: u32| pages.get(&(i / PAGE)).and_then(|p| p.get((i % PAGE) as usize));
+
+    // Selection → detail.
+    {
+        let selected_row = selected.and_then(|i| row_at(i).cloned());
+        let (engine, detail) = (props.engine.clone(), detail.clone());
+        use_effect_with(selected_row, move |row| {
+            if let Some(row) = row.clone() {
+                spawn_local(async move {
+                    if let Some(Response::Detail { raw: Some(raw), .. }) =
+                        engine.ask(Request::Detail { id: row.id }).await
+                    {
+                        detail.set(Some((row, raw)));
+                    }
+                });
+            }
+        });
+    }
+
+    let on_scroll = {
+        let (scroll_top, height, viewport) = (scroll_top.clone(), height.clone(), viewport.clone());
+        Callback::from(move |_: Event| {
+            if let Some(el) = viewport.cast::<Element>() {
+                scroll_top.set(f64::from(el.scroll_top()));
+                height.set(f64::from(el.client_height()));
+            }
+        })
+    };
+
+    let on_key = {
+        let (selected, viewport, total) = (selected.clone(), viewport.clone(), props.total);
+        Callback::from(move |e: KeyboardEvent| {
+            let step: i64 = match e.key().as_str() {
+                "j" | "ArrowDown" => 1,
+                "k" | "ArrowUp" => -1,
+                "PageDown" => 20,
+                "PageUp" => -20,
+                "Home" => -i64::from(total),
+                "End" => i64::from(total),
+                "Enter" => 0,
+                _ => return,
+            };
+            e.prevent_default();
+            let current = selected.map_or(-1, i64::from);
+            let next = (current + step).clamp(0, i64::from(total) - 1) as u32;
+            selected.set(Some(next));
+            // Keep the selection in view.
+            if let Some(el) = viewport.cast::<Element>() {
+                let top = f64::from(next) * ROW_HEIGHT;
+                let view_top = f64::from(el.scroll_top());
+                let view_height = f64::from(el.client_height());
+                if top < view_top {
+                    el.set_scroll_top(top as i32);
+                } else if top + ROW_HEIGHT > view_top + view_height {
+                    el.set_scroll_top((top + ROW_HEIGHT - view_height) as i32);
+                }
+            }
+        })
+    };
+
+    let rows = (first..last).map(|i| {
+        let top = format!("top:{}px", f64::from(i) * ROW_HEIGHT);
+        let is_selected = *selected == Some(i);
+        let onclick = {
+            let selected = selected.clone();
+            Callback::from(move |_| selected.set(Some(i)))
+        };
+        match row_at(i) {
+            Some(r) => html! {
+                <div key={i} class={classes!("event-row", is_selected.then_some("selected"), (!r.error_code.is_empty()).then_some("error"))}
+                     style={top} data-testid="event-row" data-event-id={r.event_id.clone()} onclick={onclick}>
+                    <span class="c-time">{display::time(r.time)}</span>
+                    <span class="c-name">{&r.name}{ if r.summary_only { " ·csv" } else { "" } }</span>
+                    <span class="c-source">{r.source.trim_end_matches(".amazonaws.com")}</span>
+                    <span class="c-principal" title={r.identity_type.clone()}>{&r.principal}</span>
+                    <span class="c-account">{&r.account}</span>
+                    <span class="c-region">{&r.region}</span>
+                    <span class="c-error">{&r.error_code}</span>
+                </div>
+            },
+            None => html! { <div key={i} class="event-row loading" style={top}>{"…"}</div> },
+        }
+    });
+
+    html! {
+        <div class="events">
+            <div class="table">
+                <div class="event-head">
+                    <span class="c-time">{"Time (UTC)"}</span><span class="c-name">{"Event"}</span>
+                    <span class="c-source">{"Source"}</span><span class="c-principal">{"Principal"}</span>
+                    <span class="c-account">{"Account"}</span><span class="c-region">{"Region"}</span>
+                    <span class="c-error">{"Error"}</span>
+                </div>
+                <div class="viewport" ref={viewport} onscroll={on_scroll} onkeydown={on_key} tabindex="0"
+                     data-testid="event-table" data-total={props.total.to_string()}>
+                    <div class="spacer" style={format!("height:{}px", f64::from(props.total) * ROW_HEIGHT)}>
+                        { for rows }
+                    </div>
+                </div>
+            </div>
+            <Detail detail={(*detail).clone()} />
+        </div>
+    }
+}
+
+fn fetch_page(
+    engine: &Engine,
+    pages: &UseStateHandle<Pages>,
+    in_flight: &Rc<RefCell<HashSet<(u32, u32)>>>,
+    page: u32,
+    generation: u32,
+) {
+    if !in_flight.borrow_mut().insert((generation, page)) {
+        return;
+    }
+    let (engine, pages, in_flight) = (engine.clone(), pages.clone(), Rc::clone(in_flight));
+    spawn_local(async move {
+        let answer = engine
+            .ask(Request::Rows {
+                offset: page * PAGE,
+                len: PAGE,
+            })
+            .await;
+        in_flight.borrow_mut().remove(&(generation, page));
+        if let Some(Response::Rows { rows, generation: g, .. }) = answer {
+            if g == generation || generation == 0 {
+                let mut next = (*pages).clone();
+                next.insert(page, Rc::new(rows));
+                pages.set(next);
+            }
+        }
+    });
+}
+
+#[derive(Properties, PartialEq)]
+struct DetailProps {
+    detail: Option<(Row, String)>,
+}
+
+#[function_component(Detail)]
+fn detail(props: &DetailProps) -> Html {
+    let Some((row, raw)) = &props.detail else {
+        return html! {
+            <aside class="detail empty">{"Select an event (click, or j/k and arrows) to see its whole record."}</aside>
+        };
+    };
+    // Pretty-print for reading; the text is rendered as text, never as HTML.
+    let pretty = serde_json::from_str::<serde_json::Value>(raw)
+        .and_then(|v| serde_json::to_string_pretty(&v))
+        .unwrap_or_else(|_| raw.clone());
+    html! {
+        <aside class="detail" data-testid="detail" data-event-id={row.event_id.clone()}>
+            <h2>{&row.name}</h2>
+            <p class="muted">{display::time(row.time)}{" UTC · "}{&row.source}</p>
+            <p>{"By "}<b>{ if row.principal.is_empty() { "unknown" } else { &row.principal } }</b>
+               { if row.identity_type.is_empty() { String::new() } else { format!(" ({})", row.identity_type) } }
+               { if row.account.is_empty() { String::new() } else { format!(" in account {}", row.account) } }</p>
+            if !row.error_code.is_empty() { <p class="error">{"Error: "}{&row.error_code}</p> }
+            if row.summary_only { <p class="muted">{"From a CSV export: summary only."}</p> }
+            <pre class="json">{pretty}</pre>
+        </aside>
+    }
+}
