@@ -52,3 +52,87 @@ mod tests {
         assert_eq!(time(None), "—");
     }
 }
+
+/// Re-indents JSON text for reading, keeping its key order and exact values. Works on the
+/// text, so any nesting depth is fine (no recursion), and invalid JSON just comes out
+/// re-spaced rather than failing.
+pub fn pretty_json(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    let mut depth = 0usize;
+    let (mut in_string, mut escaped) = (false, false);
+    let mut chars = text.chars().peekable();
+    // Indentation stops growing past this depth, so hostile nesting costs linear, not
+    // quadratic, output.
+    const MAX_INDENT: usize = 24;
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.extend(std::iter::repeat_n("  ", depth.min(MAX_INDENT)));
+    };
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                // Keep empty containers on one line.
+                while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                    chars.next();
+                }
+                if matches!(chars.peek(), Some('}' | ']')) {
+                    if let Some(close) = chars.next() {
+                        out.push(close);
+                    }
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            c if c.is_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod pretty_tests {
+    use super::pretty_json;
+
+    #[test]
+    fn keeps_order_and_strings() {
+        let text = r#"{"b":1,"a":{"x":[1, 2],"e":{},"s":"a, {b}: \"c\""}}"#;
+        assert_eq!(
+            pretty_json(text),
+            "{\n  \"b\": 1,\n  \"a\": {\n    \"x\": [\n      1,\n      2\n    ],\n    \"e\": {},\n    \"s\": \"a, {b}: \\\"c\\\"\"\n  }\n}"
+        );
+    }
+
+    #[test]
+    fn deep_nesting_does_not_recurse() {
+        let deep = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
+        let pretty = pretty_json(&deep);
+        assert!(pretty.len() > 200_000 && pretty.len() < 20_000_000, "{}", pretty.len());
+    }
+}

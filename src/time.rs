@@ -197,6 +197,10 @@ fn parse_month_name(text: &str) -> Option<EpochMillis> {
         .map(|i| i as i64 + 1)?;
     let day: i64 = parts.next()?.parse().ok()?;
     let year: i64 = parts.next()?.parse().ok()?;
+    // Four-digit years only: keeps the arithmetic below far from overflow on hostile input.
+    if !(1..=9999).contains(&year) {
+        return None;
+    }
     let clock = parts.next()?;
     let meridiem = parts.next().map(str::to_ascii_uppercase);
     if parts.next().is_some() {
@@ -304,7 +308,17 @@ mod tests {
 
     #[test]
     fn rejects_non_timestamps() {
-        for text in ["", "hello", "2020-13-01", "2020-09-16T25:00:00Z", "Sep 16", "-5", "2020-09-16Tx"] {
+        for text in [
+            "",
+            "hello",
+            "2020-13-01",
+            "2020-09-16T25:00:00Z",
+            "Sep 16",
+            "-5",
+            "2020-09-16Tx",
+            "Sep 16, 99999999999 9:20:50 PM",
+            "Sep 16, -9223372036854775808 9:20:50 PM",
+        ] {
             assert_eq!(parse_timestamp(text), None, "{text}");
         }
     }

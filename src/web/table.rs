@@ -215,10 +215,8 @@ fn detail(props: &DetailProps) -> Html {
             <aside class="detail empty">{"Select an event (click, or j/k and arrows) to see its whole record."}</aside>
         };
     };
-    // Pretty-print for reading; the text is rendered as text, never as HTML.
-    let pretty = serde_json::from_str::<serde_json::Value>(raw)
-        .and_then(|v| serde_json::to_string_pretty(&v))
-        .unwrap_or_else(|_| raw.clone());
+    // Rendered as a text node, never as HTML.
+    let pretty = display::pretty_json(raw);
     html! {
         <aside class="detail" data-testid="detail" data-event-id={row.event_id.clone()}>
             <h2>{&row.name}</h2>
