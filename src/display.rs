@@ -34,7 +34,15 @@ pub fn bytes(n: u64) -> String {
 
 /// `2020-09-16 21:20:50` (UTC), or an em dash for no time.
 pub fn time(t: Option<EpochMillis>) -> String {
-    t.map_or_else(|| "—".to_owned(), |t| format_iso(t).replace('T', " ").trim_end_matches('Z').to_owned())
+    t.map_or_else(
+        || "—".to_owned(),
+        |t| {
+            format_iso(t)
+                .replace('T', " ")
+                .trim_end_matches('Z')
+                .to_owned()
+        },
+    )
 }
 
 #[cfg(test)]
@@ -133,6 +141,10 @@ mod pretty_tests {
     fn deep_nesting_does_not_recurse() {
         let deep = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
         let pretty = pretty_json(&deep);
-        assert!(pretty.len() > 200_000 && pretty.len() < 20_000_000, "{}", pretty.len());
+        assert!(
+            pretty.len() > 200_000 && pretty.len() < 20_000_000,
+            "{}",
+            pretty.len()
+        );
     }
 }

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ingest::FileReport;
+use crate::orgs::OrgReport;
 use crate::store::{EventId, Row, Stats};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -20,8 +21,12 @@ pub enum Request {
     LoadSample,
     /// The load is complete: sort, index, and summarise.
     Finish,
-    /// Rows `offset..offset+len` in time order.
+    /// Which events the table shows (the view); rows are then counted within it.
+    SetView(ViewFilter),
+    /// Rows `offset..offset+len` of the view, in time order.
     Rows { offset: u32, len: u32 },
+    /// The reconstructed Organizations lifecycles of everything loaded.
+    Orgs,
     /// One event's full record.
     Detail { id: EventId },
 }
@@ -40,10 +45,38 @@ pub struct InputFile {
 pub enum Response {
     Reset,
     /// Reports of the files just ingested, and the running event count.
-    Added { reports: Vec<FileReport>, events: u32 },
+    Added {
+        reports: Vec<FileReport>,
+        events: u32,
+    },
     Loaded(Summary),
-    Rows { generation: u32, offset: u32, total: u32, rows: Vec<Row> },
-    Detail { generation: u32, id: EventId, raw: Option<String> },
+    Rows {
+        generation: u32,
+        offset: u32,
+        total: u32,
+        rows: Vec<Row>,
+    },
+    Detail {
+        generation: u32,
+        id: EventId,
+        raw: Option<String>,
+    },
+    View {
+        generation: u32,
+        total: u32,
+    },
+    Orgs {
+        generation: u32,
+        report: Box<OrgReport>,
+    },
+}
+
+/// A restriction of the table to some events.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ViewFilter {
+    All,
+    /// Exactly these events (a lifecycle's, say), by eventID.
+    EventIds(Vec<String>),
 }
 
 /// What the page shows when a load is done.

@@ -5,7 +5,8 @@
 //! methods it dispatches to.
 
 use crate::ingest::{self, FileReport, Limits};
-use crate::protocol::{Request, Response, Summary};
+use crate::orgs::{self, OrgContext, OrgReport};
+use crate::protocol::{Request, Response, Summary, ViewFilter};
 use crate::store::{Added, EventId, FileId, Store};
 
 #[derive(Default)]
@@ -13,8 +14,15 @@ pub struct Session {
     store: Store,
     ledger: Vec<FileReport>,
     limits: Limits,
-    /// Bumped whenever the loaded data changes.
+    /// Bumped whenever the loaded data or the view changes: answers carry it so the page
+    /// can drop stale ones.
     generation: u32,
+    /// The table's events in time order; `None` is all of them.
+    view: Option<Vec<EventId>>,
+    /// Bumped only when the loaded data changes (not the view).
+    data_version: u32,
+    /// The org report of the data at a version (it is costly and asked for often).
+    orgs: Option<(u32, OrgReport)>,
 }
 
 impl Session {
@@ -53,10 +61,20 @@ impl Session {
                 }
             }
             Request::Finish => Response::Loaded(self.finish()),
+            Request::SetView(filter) => {
+                self.set_view(&filter);
+                Response::View {
+                    generation: self.generation,
+                    total: self.view_ids().len() as u32,
+                }
+            }
+            Request::Orgs => Response::Orgs {
+                generation: self.generation,
+                report: Box::new(self.orgs().clone()),
+            },
             Request::Rows { offset, len } => {
                 let rows = self
-                    .store
-                    .sorted()
+                    .view_ids()
                     .iter()
                     .skip(offset as usize)
                     .take(len.min(1000) as usize)
@@ -65,7 +83,7 @@ impl Session {
                 Response::Rows {
                     generation: self.generation,
                     offset,
-                    total: self.store.len() as u32,
+                    total: self.view_ids().len() as u32,
                     rows,
                 }
             }
@@ -89,6 +107,7 @@ impl Session {
             }
         }
         self.generation += 1;
+        self.data_version += 1;
         self.ledger.push(report);
         &self.ledger[self.ledger.len() - 1]
     }
@@ -109,6 +128,7 @@ impl Session {
     /// Sorts the store and summarises the load.
     pub fn finish(&mut self) -> Summary {
         self.store.finish();
+        self.view = None;
         self.generation += 1;
         let ledger = self.ledger.clone();
         Summary {
@@ -122,6 +142,46 @@ impl Session {
         }
     }
 
+    pub fn set_view(&mut self, filter: &ViewFilter) {
+        self.view = match filter {
+            ViewFilter::All => None,
+            ViewFilter::EventIds(ids) => {
+                let mut ids: Vec<EventId> =
+                    ids.iter().filter_map(|id| self.store.find(id)).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                // Keep time order: filter the sorted list rather than sort the subset.
+                let wanted: std::collections::HashSet<EventId> = ids.into_iter().collect();
+                Some(
+                    self.store
+                        .sorted()
+                        .iter()
+                        .copied()
+                        .filter(|id| wanted.contains(id))
+                        .collect(),
+                )
+            }
+        };
+        self.generation += 1;
+    }
+
+    fn view_ids(&self) -> &[EventId] {
+        self.view.as_deref().unwrap_or(self.store.sorted())
+    }
+
+    /// Organizations lifecycles over everything loaded (cached until the data changes).
+    pub fn orgs(&mut self) -> &OrgReport {
+        let version = self.data_version;
+        if self.orgs.as_ref().is_some_and(|(v, _)| *v != version) {
+            self.orgs = None;
+        }
+        let store = &self.store;
+        &self
+            .orgs
+            .get_or_insert_with(|| (version, org_report(store)))
+            .1
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }
@@ -133,4 +193,20 @@ impl Session {
     pub fn event(&self, id: EventId) -> Option<&str> {
         self.store.raw(id)
     }
+}
+
+fn org_report(store: &Store) -> OrgReport {
+    let records: Vec<serde_json::Value> = store
+        .sorted()
+        .iter()
+        .filter(|&&id| orgs::is_org_event(store.event_source(id), store.event_name(id)))
+        .filter_map(|&id| serde_json::from_str(store.raw(id)?).ok())
+        .collect();
+    let (accounts_seen, regions_seen) = store.accounts_and_regions();
+    let ctx = OrgContext {
+        latest_event_time: store.stats().last_time,
+        accounts_seen,
+        regions_seen,
+    };
+    orgs::reconstruct(&records, &ctx)
 }

@@ -7,7 +7,7 @@
 //! `usize` or per-event `String`s: wasm32 has a 4 GiB address space, and a million events
 //! must fit with room for the page.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
@@ -175,7 +175,11 @@ impl Store {
             let (a, b) = (a.0 as usize, b.0 as usize);
             time[a]
                 .cmp(&time[b])
-                .then_with(|| strings.resolve(event_id[a]).cmp(strings.resolve(event_id[b])))
+                .then_with(|| {
+                    strings
+                        .resolve(event_id[a])
+                        .cmp(strings.resolve(event_id[b]))
+                })
                 .then_with(|| a.cmp(&b))
         });
     }
@@ -185,12 +189,31 @@ impl Store {
         &self.sorted
     }
 
+    /// The event with this eventID, if loaded.
+    pub fn find(&self, event_id: &str) -> Option<EventId> {
+        self.by_event_id.get(&self.strings.get(event_id)?).copied()
+    }
+
+    /// Every account and region seen, sorted.
+    pub fn accounts_and_regions(&self) -> (BTreeSet<String>, BTreeSet<String>) {
+        let set = |col: &[Sym]| {
+            let syms: HashSet<Sym> = col.iter().copied().filter(|s| !s.is_none()).collect();
+            syms.into_iter()
+                .map(|s| self.strings.resolve(s).to_owned())
+                .collect()
+        };
+        (set(&self.account), set(&self.region))
+    }
+
     pub fn raw(&self, id: EventId) -> Option<&str> {
         self.raw.get(id.0 as usize).map(|r| &**r)
     }
 
     pub fn time(&self, id: EventId) -> Option<EpochMillis> {
-        self.time.get(id.0 as usize).copied().filter(|&t| t != NO_TIME)
+        self.time
+            .get(id.0 as usize)
+            .copied()
+            .filter(|&t| t != NO_TIME)
     }
 
     pub fn file(&self, id: EventId) -> Option<FileId> {
@@ -257,7 +280,8 @@ impl Store {
         for &s in col.iter().filter(|s| !s.is_none()) {
             *counts.entry(self.strings.resolve(s)).or_default() += 1;
         }
-        let mut out: Vec<(String, u32)> = counts.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        let mut out: Vec<(String, u32)> =
+            counts.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
         out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         out
     }
@@ -288,27 +312,57 @@ mod tests {
     #[test]
     fn dedupes_by_event_id_and_upgrades_summaries() {
         let mut store = Store::default();
-        assert_eq!(store.add(record(Some("a"), "2020-01-02T00:00:00Z", true), FileId(0)), Added::New(EventId(0)));
-        assert_eq!(store.add(record(Some("a"), "2020-01-02T00:00:00Z", true), FileId(1)), Added::Duplicate(EventId(0)));
-        assert_eq!(store.add(record(Some("a"), "2020-01-02T00:00:00Z", false), FileId(2)), Added::Upgraded(EventId(0)));
-        assert_eq!(store.add(record(Some("a"), "2020-01-02T00:00:00Z", true), FileId(3)), Added::Duplicate(EventId(0)));
+        assert_eq!(
+            store.add(record(Some("a"), "2020-01-02T00:00:00Z", true), FileId(0)),
+            Added::New(EventId(0))
+        );
+        assert_eq!(
+            store.add(record(Some("a"), "2020-01-02T00:00:00Z", true), FileId(1)),
+            Added::Duplicate(EventId(0))
+        );
+        assert_eq!(
+            store.add(record(Some("a"), "2020-01-02T00:00:00Z", false), FileId(2)),
+            Added::Upgraded(EventId(0))
+        );
+        assert_eq!(
+            store.add(record(Some("a"), "2020-01-02T00:00:00Z", true), FileId(3)),
+            Added::Duplicate(EventId(0))
+        );
         assert!(!store.row(EventId(0)).unwrap().summary_only);
         assert_eq!(store.file(EventId(0)), Some(FileId(2)));
         // Without an eventID, identical text is one event, different text is two.
-        assert!(matches!(store.add(record(None, "2020-01-01T00:00:00Z", false), FileId(0)), Added::New(_)));
-        assert!(matches!(store.add(record(None, "2020-01-01T00:00:00Z", false), FileId(0)), Added::Duplicate(_)));
-        assert!(matches!(store.add(record(None, "2020-01-03T00:00:00Z", false), FileId(0)), Added::New(_)));
+        assert!(matches!(
+            store.add(record(None, "2020-01-01T00:00:00Z", false), FileId(0)),
+            Added::New(_)
+        ));
+        assert!(matches!(
+            store.add(record(None, "2020-01-01T00:00:00Z", false), FileId(0)),
+            Added::Duplicate(_)
+        ));
+        assert!(matches!(
+            store.add(record(None, "2020-01-03T00:00:00Z", false), FileId(0)),
+            Added::New(_)
+        ));
         assert_eq!(store.len(), 3);
     }
 
     #[test]
     fn sorts_by_time_then_event_id_with_timeless_last() {
         let mut store = Store::default();
-        for (id, time) in [("c", "2020-01-02T00:00:00Z"), ("b", "x"), ("a", "2020-01-02T00:00:00Z"), ("d", "2019-12-31T00:00:00Z")] {
+        for (id, time) in [
+            ("c", "2020-01-02T00:00:00Z"),
+            ("b", "x"),
+            ("a", "2020-01-02T00:00:00Z"),
+            ("d", "2019-12-31T00:00:00Z"),
+        ] {
             store.add(record(Some(id), time, false), FileId(0));
         }
         store.finish();
-        let order: Vec<String> = store.sorted().iter().map(|&id| store.row(id).unwrap().event_id).collect();
+        let order: Vec<String> = store
+            .sorted()
+            .iter()
+            .map(|&id| store.row(id).unwrap().event_id)
+            .collect();
         assert_eq!(order, ["d", "a", "c", "b"]);
         let stats = store.stats();
         assert_eq!(stats.without_time, 1);

@@ -14,10 +14,11 @@ use yew::prelude::*;
 
 use super::engine::Engine;
 use super::files::{self, DroppedItems, PickedFile};
+use super::orgs_view::OrgsView;
 use super::table::EventTable;
 use crate::display;
 use crate::ingest::FileReport;
-use crate::protocol::{InputFile, Request, Response, Summary};
+use crate::protocol::{InputFile, Request, Response, Summary, ViewFilter};
 
 /// Files per worker message, and bytes per message.
 /// - Good (bigger): fewer round trips for tens of thousands of 2 KB files.
@@ -42,8 +43,26 @@ impl LoadState {
     }
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    Events,
+    Organization,
+}
+
+/// What the event table is showing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct View {
+    /// `None` for all events, else what the subset is (e.g. "account creation car-…").
+    pub label: Option<String>,
+    pub total: u32,
+    /// The worker's generation for this view: cached rows of other generations are stale.
+    pub generation: u32,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct AppState {
+    pub tab: Tab,
+    pub view: View,
     pub load: LoadState,
     pub files_total: u32,
     pub files_done: u32,
@@ -60,6 +79,12 @@ pub struct AppState {
 impl Default for AppState {
     fn default() -> Self {
         AppState {
+            tab: Tab::Events,
+            view: View {
+                label: None,
+                total: 0,
+                generation: 0,
+            },
             load: LoadState::Idle,
             files_total: 0,
             files_done: 0,
@@ -75,12 +100,21 @@ impl Default for AppState {
 }
 
 pub enum Action {
-    LoadStarted { files: u32, bytes: u64 },
-    Progress { reports: Vec<FileReport>, bytes: u64, events: u32 },
+    LoadStarted {
+        files: u32,
+        bytes: u64,
+    },
+    Progress {
+        reports: Vec<FileReport>,
+        bytes: u64,
+        events: u32,
+    },
     Loaded(Summary),
     Cancel,
     Cleared,
     Dragging(bool),
+    ShowTab(Tab),
+    ViewChanged(View),
 }
 
 impl Reducible for AppState {
@@ -97,9 +131,17 @@ impl Reducible for AppState {
                 s.bytes_total = bytes;
                 s.bytes_done = 0;
                 s.cancelled = false;
-                s.reports = s.summary.as_ref().map(|x| x.ledger.clone()).unwrap_or_default();
+                s.reports = s
+                    .summary
+                    .as_ref()
+                    .map(|x| x.ledger.clone())
+                    .unwrap_or_default();
             }
-            Action::Progress { reports, bytes, events } => {
+            Action::Progress {
+                reports,
+                bytes,
+                events,
+            } => {
                 s.files_done += reports.len() as u32;
                 s.bytes_done += bytes;
                 s.events = events;
@@ -108,12 +150,22 @@ impl Reducible for AppState {
             Action::Loaded(summary) => {
                 s.load = LoadState::Done;
                 s.events = summary.stats.events;
+                s.view = View {
+                    label: None,
+                    total: summary.stats.events,
+                    generation: summary.generation,
+                };
                 s.reports.clear();
                 s.summary = Some(Rc::new(summary));
             }
             Action::Cancel => s.cancelled = true,
             Action::Cleared => s = AppState::default(),
             Action::Dragging(on) => s.dragging = on,
+            Action::ShowTab(tab) => s.tab = tab,
+            Action::ViewChanged(view) => {
+                s.view = view;
+                s.tab = Tab::Events;
+            }
         }
         Rc::new(s)
     }
@@ -126,13 +178,19 @@ pub fn app() -> Html {
     let cancel = use_memo((), |_| Rc::new(Cell::new(false)));
 
     let start_load = {
-        let (engine, dispatcher, cancel) = ((*engine).clone(), state.dispatcher(), (*cancel).clone());
+        let (engine, dispatcher, cancel) =
+            ((*engine).clone(), state.dispatcher(), (*cancel).clone());
         Callback::from(move |files: Vec<PickedFile>| {
             if files.is_empty() {
                 return;
             }
             cancel.set(false);
-            spawn_local(load_files(engine.clone(), files, dispatcher.clone(), Rc::clone(&cancel)));
+            spawn_local(load_files(
+                engine.clone(),
+                files,
+                dispatcher.clone(),
+                Rc::clone(&cancel),
+            ));
         })
     };
 
@@ -154,8 +212,14 @@ pub fn app() -> Html {
             let (engine, dispatcher) = (engine.clone(), dispatcher.clone());
             spawn_local(async move {
                 dispatcher.dispatch(Action::LoadStarted { files: 1, bytes: 0 });
-                if let Some(Response::Added { reports, events }) = engine.ask(Request::LoadSample).await {
-                    dispatcher.dispatch(Action::Progress { reports, bytes: 0, events });
+                if let Some(Response::Added { reports, events }) =
+                    engine.ask(Request::LoadSample).await
+                {
+                    dispatcher.dispatch(Action::Progress {
+                        reports,
+                        bytes: 0,
+                        events,
+                    });
                 }
                 finish(&engine, &dispatcher).await;
             });
@@ -178,6 +242,26 @@ pub fn app() -> Html {
         Callback::from(move |_| {
             cancel.set(true);
             dispatcher.dispatch(Action::Cancel);
+        })
+    };
+
+    // Restrict the table to some events (a lifecycle's), or show all again.
+    let show_events = {
+        let (engine, dispatcher) = ((*engine).clone(), state.dispatcher());
+        Callback::from(move |(label, ids): (Option<String>, Option<Vec<String>>)| {
+            let (engine, dispatcher) = (engine.clone(), dispatcher.clone());
+            let filter = ids.map_or(ViewFilter::All, ViewFilter::EventIds);
+            spawn_local(async move {
+                if let Some(Response::View { generation, total }) =
+                    engine.ask(Request::SetView(filter)).await
+                {
+                    dispatcher.dispatch(Action::ViewChanged(View {
+                        label,
+                        total,
+                        generation,
+                    }));
+                }
+            });
         })
     };
 
@@ -214,8 +298,14 @@ pub fn app() -> Html {
 
     let s = &*state;
     let loading = s.load == LoadState::Loading;
-    let generation = s.summary.as_ref().map_or(0, |x| x.generation);
     let total_events = s.summary.as_ref().map_or(0, |x| x.stats.events);
+    let tab_button = |tab: Tab, label: &str, testid: &str| {
+        let dispatcher = state.dispatcher();
+        html! {
+            <button class={classes!("tab", (s.tab == tab).then_some("active"))} data-testid={testid.to_owned()}
+                    onclick={Callback::from(move |_| dispatcher.dispatch(Action::ShowTab(tab)))}>{label}</button>
+        }
+    };
     html! {
         <div class={classes!("app", s.dragging.then_some("dragging"))}
              ondragover={on_dragover} ondragenter={|e: DragEvent| e.prevent_default()}
@@ -252,7 +342,23 @@ pub fn app() -> Html {
                 </div>
             }
             if total_events > 0 {
-                <EventTable engine={(*engine).clone()} total={total_events} generation={generation} />
+                <nav class="tabs">
+                    { tab_button(Tab::Events, "Events", "tab-events") }
+                    { tab_button(Tab::Organization, "Organization", "tab-organization") }
+                    if let Some(label) = &s.view.label {
+                        <span class="view-filter" data-testid="view-filter">
+                            {format!("Showing {} events: {label}", display::count(s.view.total))}
+                            <button class="button small" data-testid="show-all"
+                                    onclick={let show = show_events.clone(); move |_| show.emit((None, None))}>{"Show all"}</button>
+                        </span>
+                    }
+                </nav>
+                if s.tab == Tab::Events {
+                    <EventTable engine={(*engine).clone()} total={s.view.total} generation={s.view.generation} />
+                } else {
+                    <OrgsView engine={(*engine).clone()} generation={s.summary.as_ref().map_or(0, |x| x.generation)}
+                              on_show_events={show_events.clone()} />
+                }
             }
             <div class="drop-overlay">{"Drop files or folders to load them"}</div>
         </div>
@@ -274,8 +380,8 @@ async fn load_files(
     });
     let mut batch: Vec<InputFile> = Vec::new();
     let mut batch_bytes = 0;
-    let count = files.len();
-    for (i, picked) in files.into_iter().enumerate() {
+    for picked in files {
+        // Cancel keeps what was read: the partial batch still goes to the worker below.
         if cancel.get() {
             break;
         }
@@ -294,16 +400,30 @@ async fn load_files(
         };
         batch_bytes += input.bytes.len();
         batch.push(input);
-        if batch.len() >= BATCH_FILES || batch_bytes >= BATCH_BYTES || i + 1 == count {
-            let bytes = batch_bytes as u64;
-            let sent = std::mem::take(&mut batch);
+        if batch.len() >= BATCH_FILES || batch_bytes >= BATCH_BYTES {
+            send_batch(&engine, &dispatcher, std::mem::take(&mut batch)).await;
             batch_bytes = 0;
-            if let Some(Response::Added { reports, events }) = engine.ask(Request::AddFiles(sent)).await {
-                dispatcher.dispatch(Action::Progress { reports, bytes, events });
-            }
         }
     }
+    if !batch.is_empty() {
+        send_batch(&engine, &dispatcher, batch).await;
+    }
     finish(&engine, &dispatcher).await;
+}
+
+async fn send_batch(
+    engine: &Engine,
+    dispatcher: &UseReducerDispatcher<AppState>,
+    batch: Vec<InputFile>,
+) {
+    let bytes = batch.iter().map(|f| f.bytes.len() as u64).sum();
+    if let Some(Response::Added { reports, events }) = engine.ask(Request::AddFiles(batch)).await {
+        dispatcher.dispatch(Action::Progress {
+            reports,
+            bytes,
+            events,
+        });
+    }
 }
 
 async fn finish(engine: &Engine, dispatcher: &UseReducerDispatcher<AppState>) {
@@ -365,7 +485,11 @@ fn summary_view(props: &SummaryProps) -> Html {
     let s = &props.summary;
     let st = &s.stats;
     let top = |list: &[(String, u32)]| -> String {
-        let mut names: Vec<String> = list.iter().take(4).map(|(k, v)| format!("{k} ({})", display::count(*v))).collect();
+        let mut names: Vec<String> = list
+            .iter()
+            .take(4)
+            .map(|(k, v)| format!("{k} ({})", display::count(*v)))
+            .collect();
         if list.len() > 4 {
             names.push(format!("+{} more", list.len() - 4));
         }

@@ -8,7 +8,9 @@
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{DataTransfer, File, FileList, FileSystemDirectoryEntry, FileSystemEntry, FileSystemFileEntry};
+use web_sys::{
+    DataTransfer, File, FileList, FileSystemDirectoryEntry, FileSystemEntry, FileSystemFileEntry,
+};
 
 /// A file to load and the path the ledger shows for it.
 pub struct PickedFile {
@@ -41,7 +43,9 @@ fn relative_path(file: &File) -> String {
 /// Finder and Explorer litter folders with these; they are never logs.
 fn is_system_file(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    name.starts_with('.') || name.eq_ignore_ascii_case("Thumbs.db") || name.eq_ignore_ascii_case("desktop.ini")
+    name.starts_with('.')
+        || name.eq_ignore_ascii_case("Thumbs.db")
+        || name.eq_ignore_ascii_case("desktop.ini")
 }
 
 /// What a drop carried, taken while the event is live.
@@ -91,7 +95,9 @@ impl DroppedItems {
             } else if entry.is_file() {
                 let path = entry.full_path().trim_start_matches('/').to_owned();
                 let file_entry: FileSystemFileEntry = entry.unchecked_into();
-                let file = callback_promise(|ok, err| file_entry.file_with_callback_and_callback(ok, err)).await;
+                let file =
+                    callback_promise(|ok, err| file_entry.file_with_callback_and_callback(ok, err))
+                        .await;
                 if let Ok(file) = file {
                     out.push(PickedFile {
                         path,

@@ -5,5 +5,6 @@
 pub mod app;
 pub mod engine;
 pub mod files;
+pub mod orgs_view;
 pub mod table;
 pub mod worker;

@@ -57,8 +57,12 @@ pub fn event_table(props: &EventTableProps) -> Html {
 
     // Fetch the pages the viewport needs.
     {
-        let (engine, pages, in_flight, generation) =
-            (props.engine.clone(), pages.clone(), Rc::clone(&in_flight), props.generation);
+        let (engine, pages, in_flight, generation) = (
+            props.engine.clone(),
+            pages.clone(),
+            Rc::clone(&in_flight),
+            props.generation,
+        );
         let needed: Vec<u32> = (first / PAGE..=last.saturating_sub(1) / PAGE)
             .filter(|p| !pages.contains_key(p))
             .collect();
@@ -69,7 +73,11 @@ pub fn event_table(props: &EventTableProps) -> Html {
         });
     }
 
-    let row_at = |i: u32| pages.get(&(i / PAGE)).and_then(|p| p.get((i % PAGE) as usize));
+    let row_at = |i: u32| {
+        pages
+            .get(&(i / PAGE))
+            .and_then(|p| p.get((i % PAGE) as usize))
+    };
 
     // Selection → detail.
     {
@@ -193,7 +201,12 @@ fn fetch_page(
             })
             .await;
         in_flight.borrow_mut().remove(&(generation, page));
-        if let Some(Response::Rows { rows, generation: g, .. }) = answer {
+        if let Some(Response::Rows {
+            rows,
+            generation: g,
+            ..
+        }) = answer
+        {
             if g == generation || generation == 0 {
                 let mut next = (*pages).clone();
                 next.insert(page, Rc::new(rows));

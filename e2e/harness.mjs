@@ -1,0 +1,93 @@
+// Shared test harness: serves dist/ on 127.0.0.1 under a sub-path (so relative asset
+// paths are proven), starts Debian's Chromium headless with a fresh profile, and records
+// every request and page error so each test can assert that nothing left the machine.
+import http from 'node:http';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const root = path.resolve(here, '..');
+export const fixtures = path.join(root, 'tests', 'fixtures');
+// DIST lets parallel builds (one per developer or agent) be tested side by side.
+const dist = path.resolve(process.env.DIST ?? path.join(root, 'dist'));
+export const SUBPATH = '/deep/sub/path/';
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
+  '.css': 'text/css', '.json': 'application/json', '.png': 'image/png',
+};
+
+export async function serve() {
+  if (!fs.existsSync(path.join(dist, 'index.html'))) {
+    throw new Error('dist/ is missing: run `trunk build --release` first (scripts/test does)');
+  }
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    if (!url.pathname.startsWith(SUBPATH)) { res.writeHead(404).end(); return; }
+    const rel = decodeURIComponent(url.pathname.slice(SUBPATH.length)) || 'index.html';
+    const file = path.join(dist, path.normalize(rel));
+    if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      res.writeHead(404).end(); return;
+    }
+    res.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { server, origin, url: origin + SUBPATH };
+}
+
+export async function launch() {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'trailglass-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-dev-shm-usage'],
+  });
+  return { context, close: async () => { await context.close(); fs.rmSync(profile, { recursive: true, force: true }); } };
+}
+
+/// Opens the app and records what it does: requests, page errors, dialogs, workers.
+export async function openApp(context, url) {
+  const page = await context.newPage();
+  const log = { requests: [], errors: [], dialogs: [], workers: 0 };
+  page.on('request', (r) => log.requests.push(r.url()));
+  page.on('pageerror', (e) => log.errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') log.errors.push(m.text()); });
+  page.on('dialog', (d) => { log.dialogs.push(d.message()); d.dismiss(); });
+  page.on('worker', (w) => {
+    log.workers += 1;
+    w.on('request', (r) => log.requests.push(r.url()));
+  });
+  await page.goto(url);
+  await page.waitForSelector('[data-testid=load-status][data-state=idle]', { state: 'attached' });
+  return { page, log };
+}
+
+export async function waitDone(page) {
+  await page.waitForSelector('[data-testid=load-status][data-state=done]', { state: 'attached', timeout: 60_000 });
+  return page.$eval('[data-testid=load-status]', (el) => ({
+    files: Number(el.dataset.files), events: Number(el.dataset.events), errors: Number(el.dataset.errors),
+  }));
+}
+
+export async function ledger(page) {
+  return page.$$eval('[data-testid=ledger-row]', (rows) => rows.map((r) => ({
+    file: r.dataset.file, format: r.dataset.format, events: Number(r.dataset.events),
+    skipped: Number(r.dataset.skipped), text: r.textContent,
+  })));
+}
+
+/// Every file below `dir`, as paths relative to it.
+export function walk(dir, base = dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? walk(p, base) : [path.relative(base, p)];
+  }).sort();
+}

@@ -1,0 +1,98 @@
+//! The session end to end, natively: real files in, rows, views and org lifecycles out.
+
+use trailglass::protocol::{InputFile, Request, Response, ViewFilter};
+use trailglass::session::Session;
+
+fn fixture(path: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/tests/fixtures/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+fn load(session: &mut Session, paths: &[&str]) {
+    let files = paths
+        .iter()
+        .map(|p| InputFile {
+            path: (*p).to_owned(),
+            bytes: fixture(p),
+            read_error: None,
+        })
+        .collect();
+    assert!(matches!(
+        session.handle(Request::AddFiles(files)),
+        Response::Added { .. }
+    ));
+    assert!(matches!(
+        session.handle(Request::Finish),
+        Response::Loaded(_)
+    ));
+}
+
+#[test]
+fn the_sample_tells_the_org_story() {
+    let mut session = Session::default();
+    session.handle(Request::LoadSample);
+    let Response::Loaded(summary) = session.handle(Request::Finish) else {
+        panic!()
+    };
+    assert_eq!(summary.skipped, 0);
+    let report = session.orgs().clone();
+    let states: Vec<String> = report
+        .creations
+        .iter()
+        .map(|c| format!("{:?}", c.state))
+        .collect();
+    for state in ["Succeeded", "Failed", "InProgress", "FailedCall"] {
+        assert!(states.iter().any(|s| s == state), "{state} in {states:?}");
+    }
+    let handshakes: Vec<String> = report
+        .handshakes
+        .iter()
+        .map(|h| format!("{:?}", h.state))
+        .collect();
+    for state in ["Accepted", "Declined", "Canceled", "Expired", "Open"] {
+        assert!(
+            handshakes.iter().any(|s| s == state),
+            "{state} in {handshakes:?}"
+        );
+    }
+    // A lifecycle's events become the table's view, in time order.
+    let ids = report.creations[0].event_ids.clone();
+    let Response::View { total, .. } =
+        session.handle(Request::SetView(ViewFilter::EventIds(ids.clone())))
+    else {
+        panic!()
+    };
+    assert_eq!(total as usize, ids.len());
+    let Response::Rows { rows, .. } = session.handle(Request::Rows { offset: 0, len: 50 }) else {
+        panic!()
+    };
+    assert!(rows.windows(2).all(|w| w[0].time <= w[1].time));
+    assert!(rows.iter().all(|r| ids.contains(&r.event_id)));
+    let Response::View { total, .. } = session.handle(Request::SetView(ViewFilter::All)) else {
+        panic!()
+    };
+    assert_eq!(total, summary.stats.events);
+}
+
+#[test]
+fn overlapping_deliveries_are_one_event_whatever_the_order() {
+    let a = "real/stratus-red-team/aws.defense-evasion.organizations-leave.json";
+    let b = "real/invictus-aws_dataset/CloudTrail/218007301253_CloudTrail_us-east-1_20230710T1205Z_zs3JGxETHr59VpkX.json";
+    let mut one = Session::default();
+    load(&mut one, &[a, b, a]);
+    let mut two = Session::default();
+    load(&mut two, &[b, a, b]);
+    assert_eq!(one.store().len(), two.store().len());
+    let ids = |s: &Session| {
+        s.store()
+            .sorted()
+            .iter()
+            .map(|&id| s.store().row(id).unwrap().event_id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&one), ids(&two));
+    assert_eq!(one.ledger()[2].duplicates, one.ledger()[0].records);
+}
