@@ -70,7 +70,7 @@ test('the file input loads real and damaged files, with a ledger row for each', 
   // Every problem names where it is.
   const truncated = rows.find((r) => r.file === 'truncated.json.gz');
   assert.match(truncated.text, /gzip stream is cut off/);
-  assert.match(truncated.text, /line 1, column \d+ \(byte \d+\): file ends inside a record/);
+  assert.match(truncated.text, /line 1, column \d+ \(byte \d+\): file is cut off here/);
   assert.match(rows.find((r) => r.file === 'invalid-record.json').text, /line 3, column 61/);
   assert.ok(rows.some((r) => r.file === 'event_history.csv' && /scientific notation/.test(r.text)));
   assert.equal(status.errors, rows.reduce((n, r) => n + r.skipped, 0));

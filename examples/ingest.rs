@@ -6,13 +6,28 @@ fn main() {
         match std::fs::read(&path) {
             Ok(bytes) => {
                 let r = session.add_file(&path, &bytes);
-                println!("{} [{}] records={} kept={} dup={} skipped={}", r.path, r.format.as_str(), r.records, r.kept, r.duplicates, r.skipped);
-                for i in &r.issues { println!("    issue: {i}"); }
-                for n in &r.notes { println!("    note: {n}"); }
+                println!(
+                    "{} [{}] records={} kept={} dup={} skipped={}",
+                    r.path,
+                    r.format.as_str(),
+                    r.records,
+                    r.kept,
+                    r.duplicates,
+                    r.skipped
+                );
+                for i in &r.issues {
+                    println!("    issue: {i}");
+                }
+                for n in &r.notes {
+                    println!("    note: {n}");
+                }
             }
             Err(e) => eprintln!("{path}: {e}"),
         }
     }
     let s = session.finish();
-    println!("files={} events={} skipped={} dups={}", s.files, s.stats.events, s.skipped, s.duplicates);
+    println!(
+        "files={} events={} skipped={} dups={}",
+        s.files, s.stats.events, s.skipped, s.duplicates
+    );
 }

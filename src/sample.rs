@@ -36,17 +36,63 @@ pub struct Generator {
 }
 
 const SERVICES: &[(&str, &[&str])] = &[
-    ("ec2.amazonaws.com", &["DescribeInstances", "RunInstances", "DescribeSecurityGroups", "TerminateInstances"]),
-    ("s3.amazonaws.com", &["GetBucketAcl", "ListBuckets", "PutBucketPolicy", "GetBucketLocation"]),
-    ("iam.amazonaws.com", &["ListRoles", "GetRole", "CreateRole", "AttachRolePolicy", "CreateAccessKey"]),
+    (
+        "ec2.amazonaws.com",
+        &[
+            "DescribeInstances",
+            "RunInstances",
+            "DescribeSecurityGroups",
+            "TerminateInstances",
+        ],
+    ),
+    (
+        "s3.amazonaws.com",
+        &[
+            "GetBucketAcl",
+            "ListBuckets",
+            "PutBucketPolicy",
+            "GetBucketLocation",
+        ],
+    ),
+    (
+        "iam.amazonaws.com",
+        &[
+            "ListRoles",
+            "GetRole",
+            "CreateRole",
+            "AttachRolePolicy",
+            "CreateAccessKey",
+        ],
+    ),
     ("sts.amazonaws.com", &["AssumeRole", "GetCallerIdentity"]),
     ("signin.amazonaws.com", &["ConsoleLogin"]),
-    ("cloudtrail.amazonaws.com", &["LookupEvents", "DescribeTrails"]),
+    (
+        "cloudtrail.amazonaws.com",
+        &["LookupEvents", "DescribeTrails"],
+    ),
     ("kms.amazonaws.com", &["Decrypt", "GenerateDataKey"]),
-    ("organizations.amazonaws.com", &["DescribeOrganization", "ListAccounts", "ListPoliciesForTarget"]),
+    (
+        "organizations.amazonaws.com",
+        &[
+            "DescribeOrganization",
+            "ListAccounts",
+            "ListPoliciesForTarget",
+        ],
+    ),
 ];
-const REGIONS: &[&str] = &["us-east-1", "us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1"];
-const MEMBERS: &[&str] = &["222222222222", "333333333333", "444444444444", "555555555555"];
+const REGIONS: &[&str] = &[
+    "us-east-1",
+    "us-east-1",
+    "us-west-2",
+    "eu-west-1",
+    "ap-northeast-1",
+];
+const MEMBERS: &[&str] = &[
+    "222222222222",
+    "333333333333",
+    "444444444444",
+    "555555555555",
+];
 const PEOPLE: &[&str] = &["alice", "bob", "carol", "deploy-bot"];
 
 impl Generator {
@@ -97,7 +143,17 @@ impl Generator {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn call(&mut self, at: i64, account: &str, identity: Value, source: &str, name: &str, region: &str, request: Value, response: Value) -> Value {
+    fn call(
+        &mut self,
+        at: i64,
+        account: &str,
+        identity: Value,
+        source: &str,
+        name: &str,
+        region: &str,
+        request: Value,
+        response: Value,
+    ) -> Value {
         json!({
             "eventVersion": "1.09",
             "userIdentity": identity,
@@ -144,19 +200,35 @@ impl Generator {
     /// Organizations' own timestamp dialect: `Nov 14, 2023, 10:13:20 PM`.
     fn org_time(at: i64) -> String {
         let iso = format_iso(at - at % 1000);
-        let (date, clock) = iso.trim_end_matches('Z').split_once('T').unwrap_or(("1970-01-01", "00:00:00"));
+        let (date, clock) = iso
+            .trim_end_matches('Z')
+            .split_once('T')
+            .unwrap_or(("1970-01-01", "00:00:00"));
         let mut d = date.split('-').map(|p| p.parse::<u32>().unwrap_or(1));
-        let (y, m, day) = (d.next().unwrap_or(1970), d.next().unwrap_or(1), d.next().unwrap_or(1));
+        let (y, m, day) = (
+            d.next().unwrap_or(1970),
+            d.next().unwrap_or(1),
+            d.next().unwrap_or(1),
+        );
         let mut c = clock.split(':').map(|p| p.parse::<u32>().unwrap_or(0));
-        let (h, min, s) = (c.next().unwrap_or(0), c.next().unwrap_or(0), c.next().unwrap_or(0));
-        const M: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        let (h, min, s) = (
+            c.next().unwrap_or(0),
+            c.next().unwrap_or(0),
+            c.next().unwrap_or(0),
+        );
+        const M: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
         let (h12, ampm) = match h {
             0 => (12, "AM"),
             1..=11 => (h, "AM"),
             12 => (12, "PM"),
             _ => (h - 12, "PM"),
         };
-        format!("{} {day}, {y}, {h12}:{min:02}:{s:02}\u{202F}{ampm}", M[(m - 1) as usize % 12])
+        format!(
+            "{} {day}, {y}, {h12}:{min:02}:{s:02}\u{202F}{ampm}",
+            M[(m - 1) as usize % 12]
+        )
     }
 
     /// One organization's lifecycle stories starting at `t0`: account creations that
@@ -168,7 +240,16 @@ impl Generator {
         let mut out = Vec::new();
         let admin = self.role(MANAGEMENT, "alice");
         let org = |s: &mut Self, at: i64, name: &str, req: Value, resp: Value| {
-            s.call(at, MANAGEMENT, admin.clone(), "organizations.amazonaws.com", name, "us-east-1", req, resp)
+            s.call(
+                at,
+                MANAGEMENT,
+                admin.clone(),
+                "organizations.amazonaws.com",
+                name,
+                "us-east-1",
+                req,
+                resp,
+            )
         };
 
         out.push(org(self, t0, "CreateOrganizationalUnit", json!({"parentId": ROOT_ID, "name": "Workloads"}),
@@ -176,9 +257,21 @@ impl Generator {
 
         // Account creations: (name, car id, outcome, new account id or failure reason)
         let creations = [
-            ("prod", "car-0a1b2c3d4e5f60718293a4b5c6d7e8f9", Some(("SUCCEEDED", "222222222222"))),
-            ("staging", "car-1b2c3d4e5f60718293a4b5c6d7e8f90a", Some(("SUCCEEDED", "333333333333"))),
-            ("sandbox", "car-2c3d4e5f60718293a4b5c6d7e8f90a1b", Some(("FAILED", "EMAIL_ALREADY_EXISTS"))),
+            (
+                "prod",
+                "car-0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+                Some(("SUCCEEDED", "222222222222")),
+            ),
+            (
+                "staging",
+                "car-1b2c3d4e5f60718293a4b5c6d7e8f90a",
+                Some(("SUCCEEDED", "333333333333")),
+            ),
+            (
+                "sandbox",
+                "car-2c3d4e5f60718293a4b5c6d7e8f90a1b",
+                Some(("FAILED", "EMAIL_ALREADY_EXISTS")),
+            ),
             ("analytics", "car-3d4e5f60718293a4b5c6d7e8f90a1b2c", None),
         ];
         for (i, (name, car, outcome)) in creations.iter().enumerate() {
@@ -189,13 +282,28 @@ impl Generator {
             if let Some((state, value)) = outcome {
                 let done = at + 95_000;
                 let mut status = json!({"id": car, "state": state, "accountName": name, "requestedTimestamp": Self::org_time(at), "completedTimestamp": Self::org_time(done)});
-                let key = if *state == "SUCCEEDED" { "accountId" } else { "failureReason" };
+                let key = if *state == "SUCCEEDED" {
+                    "accountId"
+                } else {
+                    "failureReason"
+                };
                 status[key] = json!(value);
-                out.push(self.service_event(done, MANAGEMENT, "CreateAccountResult", json!({"createAccountStatus": status})));
+                out.push(self.service_event(
+                    done,
+                    MANAGEMENT,
+                    "CreateAccountResult",
+                    json!({"createAccountStatus": status}),
+                ));
             }
         }
         // A CreateAccount call refused outright.
-        let mut refused = org(self, t0 + 20 * MIN, "CreateAccount", json!({"accountName": "shadow-it", "email": "shadow@example.com"}), Value::Null);
+        let mut refused = org(
+            self,
+            t0 + 20 * MIN,
+            "CreateAccount",
+            json!({"accountName": "shadow-it", "email": "shadow@example.com"}),
+            Value::Null,
+        );
         refused["errorCode"] = json!("AccessDeniedException");
         refused["errorMessage"] = json!("You don't have permissions to access this resource.");
         out.push(refused);
@@ -212,13 +320,15 @@ impl Generator {
             let at = t0 + DAY + i as i64 * 10 * MIN;
             // Expired invitations were sent long ago (handshakes last 15 days).
             let at = if *end == "expire" { t0 - 20 * DAY } else { at };
-            let handshake = |state: &str| json!({
-                "id": h, "state": state, "action": "invite",
-                "arn": format!("arn:aws:organizations::{MANAGEMENT}:handshake/{ORG}/invite/{h}"),
-                "parties": [{"type": "ORGANIZATION", "id": ORG}, {"type": "ACCOUNT", "id": target}],
-                "requestedTimestamp": Self::org_time(at), "expirationTimestamp": Self::org_time(at + 15 * DAY),
-                "resources": [{"type": "ORGANIZATION", "value": ORG}, {"type": "ACCOUNT", "value": target}]
-            });
+            let handshake = |state: &str| {
+                json!({
+                    "id": h, "state": state, "action": "invite",
+                    "arn": format!("arn:aws:organizations::{MANAGEMENT}:handshake/{ORG}/invite/{h}"),
+                    "parties": [{"type": "ORGANIZATION", "id": ORG}, {"type": "ACCOUNT", "id": target}],
+                    "requestedTimestamp": Self::org_time(at), "expirationTimestamp": Self::org_time(at + 15 * DAY),
+                    "resources": [{"type": "ORGANIZATION", "value": ORG}, {"type": "ACCOUNT", "value": target}]
+                })
+            };
             out.push(org(self, at, "InviteAccountToOrganization",
                 json!({"target": {"type": "ACCOUNT", "id": target}, "notes": format!("Join us, {target}")}),
                 json!({"handshake": handshake("OPEN")})));
@@ -226,12 +336,34 @@ impl Generator {
             match *end {
                 "accept" | "decline" => {
                     let who = self.role(target, "owner");
-                    let name = if *end == "accept" { "AcceptHandshake" } else { "DeclineHandshake" };
-                    let state = if *end == "accept" { "ACCEPTED" } else { "DECLINED" };
-                    out.push(self.call(later, target, who, "organizations.amazonaws.com", name, "us-east-1",
-                        json!({"handshakeId": h}), json!({"handshake": handshake(state)})));
+                    let name = if *end == "accept" {
+                        "AcceptHandshake"
+                    } else {
+                        "DeclineHandshake"
+                    };
+                    let state = if *end == "accept" {
+                        "ACCEPTED"
+                    } else {
+                        "DECLINED"
+                    };
+                    out.push(self.call(
+                        later,
+                        target,
+                        who,
+                        "organizations.amazonaws.com",
+                        name,
+                        "us-east-1",
+                        json!({"handshakeId": h}),
+                        json!({"handshake": handshake(state)}),
+                    ));
                 }
-                "cancel" => out.push(org(self, later, "CancelHandshake", json!({"handshakeId": h}), json!({"handshake": handshake("CANCELED")}))),
+                "cancel" => out.push(org(
+                    self,
+                    later,
+                    "CancelHandshake",
+                    json!({"handshakeId": h}),
+                    json!({"handshake": handshake("CANCELED")}),
+                )),
                 _ => {}
             }
         }
@@ -242,15 +374,36 @@ impl Generator {
         out.push(org(self, t0 + 2 * DAY + MIN, "CreatePolicy",
             json!({"name": "DenyLeaveOrg", "type": "SERVICE_CONTROL_POLICY", "content": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"organizations:LeaveOrganization\",\"Resource\":\"*\"}]}"}),
             json!({"policy": {"policySummary": {"id": "p-a1b2c3d4", "name": "DenyLeaveOrg", "type": "SERVICE_CONTROL_POLICY"}}})));
-        out.push(org(self, t0 + 2 * DAY + 2 * MIN, "AttachPolicy", json!({"policyId": "p-a1b2c3d4", "targetId": "ou-a1b2-workload"}), Value::Null));
+        out.push(org(
+            self,
+            t0 + 2 * DAY + 2 * MIN,
+            "AttachPolicy",
+            json!({"policyId": "p-a1b2c3d4", "targetId": "ou-a1b2-workload"}),
+            Value::Null,
+        ));
 
         // The staging account tries to leave (denied by the SCP), then is removed.
         let owner = self.role("333333333333", "owner");
-        let mut denied = self.call(t0 + 3 * DAY, "333333333333", owner, "organizations.amazonaws.com", "LeaveOrganization", "us-east-1", Value::Null, Value::Null);
+        let mut denied = self.call(
+            t0 + 3 * DAY,
+            "333333333333",
+            owner,
+            "organizations.amazonaws.com",
+            "LeaveOrganization",
+            "us-east-1",
+            Value::Null,
+            Value::Null,
+        );
         denied["errorCode"] = json!("AccessDenied");
         denied["errorMessage"] = json!("You don't have permissions to access this resource.");
         out.push(denied);
-        out.push(org(self, t0 + 3 * DAY + 30 * MIN, "RemoveAccountFromOrganization", json!({"accountId": "333333333333"}), Value::Null));
+        out.push(org(
+            self,
+            t0 + 3 * DAY + 30 * MIN,
+            "RemoveAccountFromOrganization",
+            json!({"accountId": "333333333333"}),
+            Value::Null,
+        ));
         out.push(self.service_event(t0 + 3 * DAY + 31 * MIN, MANAGEMENT, "AccountDepartedOrganization",
             json!({"accountDepartedOrganization": {"accountId": "333333333333", "departureMethod": "REMOVED"}})));
         self.clock = self.clock.max(t0);
@@ -263,17 +416,36 @@ impl Generator {
         let at = self.clock;
         let (source, names) = *self.pick(SERVICES);
         let name = *self.pick(names);
-        let account = if self.next() % 3 == 0 { MANAGEMENT } else { *self.pick(MEMBERS) };
+        let account = if self.next() % 3 == 0 {
+            MANAGEMENT
+        } else {
+            *self.pick(MEMBERS)
+        };
         let region = *self.pick(REGIONS);
         let person = *self.pick(PEOPLE);
         let identity = match self.next() % 10 {
-            0 => json!({"type": "Root", "principalId": account, "arn": format!("arn:aws:iam::{account}:root"), "accountId": account}),
-            1 | 2 => json!({"type": "IAMUser", "principalId": "AIDAEXAMPLE", "arn": format!("arn:aws:iam::{account}:user/{person}"), "accountId": account, "userName": person}),
+            0 => {
+                json!({"type": "Root", "principalId": account, "arn": format!("arn:aws:iam::{account}:root"), "accountId": account})
+            }
+            1 | 2 => {
+                json!({"type": "IAMUser", "principalId": "AIDAEXAMPLE", "arn": format!("arn:aws:iam::{account}:user/{person}"), "accountId": account, "userName": person})
+            }
             3 => json!({"type": "AWSService", "invokedBy": "cloudformation.amazonaws.com"}),
             _ => self.role(account, person),
         };
-        let mut event = self.call(at, account, identity, source, name, region, json!({"maxResults": 50}), Value::Null);
-        event["readOnly"] = json!(name.starts_with("Describe") || name.starts_with("List") || name.starts_with("Get"));
+        let mut event = self.call(
+            at,
+            account,
+            identity,
+            source,
+            name,
+            region,
+            json!({"maxResults": 50}),
+            Value::Null,
+        );
+        event["readOnly"] = json!(
+            name.starts_with("Describe") || name.starts_with("List") || name.starts_with("Get")
+        );
         if self.next() % 25 == 0 {
             event["errorCode"] = json!("AccessDenied");
             event["errorMessage"] = json!(format!("User is not authorized to perform {name}"));
@@ -292,15 +464,28 @@ mod tests {
         let (_, b) = org_history();
         assert_eq!(a, b);
         let ingested = crate::ingest::ingest_file(name, a.as_bytes(), &Default::default());
-        assert!(ingested.report.issues.is_empty(), "{:?}", ingested.report.issues);
+        assert!(
+            ingested.report.issues.is_empty(),
+            "{:?}",
+            ingested.report.issues
+        );
         assert!(ingested.records.len() > 400);
-        assert!(ingested.records.iter().any(|r| r.event_name.as_deref() == Some("CreateAccountResult")));
+        assert!(ingested
+            .records
+            .iter()
+            .any(|r| r.event_name.as_deref() == Some("CreateAccountResult")));
     }
 
     #[test]
     fn organizations_time_dialect_round_trips() {
         let t = 1_700_000_000_000;
-        assert_eq!(crate::time::parse_timestamp(&Generator::org_time(t)), Some(t));
-        assert_eq!(crate::time::parse_timestamp(&Generator::org_time(t + 12 * 3_600_000)), Some(t + 12 * 3_600_000));
+        assert_eq!(
+            crate::time::parse_timestamp(&Generator::org_time(t)),
+            Some(t)
+        );
+        assert_eq!(
+            crate::time::parse_timestamp(&Generator::org_time(t + 12 * 3_600_000)),
+            Some(t + 12 * 3_600_000)
+        );
     }
 }

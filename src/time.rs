@@ -219,7 +219,10 @@ fn parse_month_name(text: &str) -> Option<EpochMillis> {
     if !(0..=23).contains(&hour) || !(0..=59).contains(&minute) || !(0..=60).contains(&second) {
         return None;
     }
-    Some(days_from_civil(year, month, day)? * 86_400_000 + (hour * 3600 + minute * 60 + second) * 1000)
+    Some(
+        days_from_civil(year, month, day)? * 86_400_000
+            + (hour * 3600 + minute * 60 + second) * 1000,
+    )
 }
 
 // --- calendar arithmetic (Howard Hinnant's days_from_civil / civil_from_days)
@@ -282,11 +285,15 @@ mod tests {
     #[test]
     fn organizations_2025_form() {
         assert_eq!(
-            parse_timestamp("Jul 17, 2025, 2:53:40 PM").map(format_iso).as_deref(),
+            parse_timestamp("Jul 17, 2025, 2:53:40 PM")
+                .map(format_iso)
+                .as_deref(),
             Some("2025-07-17T14:53:40Z")
         );
         assert_eq!(
-            parse_timestamp("Jan 1, 2021 12:05:00 AM").map(format_iso).as_deref(),
+            parse_timestamp("Jan 1, 2021 12:05:00 AM")
+                .map(format_iso)
+                .as_deref(),
             Some("2021-01-01T00:05:00Z")
         );
     }
@@ -301,8 +308,14 @@ mod tests {
 
     #[test]
     fn json_numbers() {
-        assert_eq!(parse_json_timestamp(&serde_json::json!(1_600_291_250)), Some(SEP16));
-        assert_eq!(parse_json_timestamp(&serde_json::json!(1_600_291_250.0)), Some(SEP16));
+        assert_eq!(
+            parse_json_timestamp(&serde_json::json!(1_600_291_250)),
+            Some(SEP16)
+        );
+        assert_eq!(
+            parse_json_timestamp(&serde_json::json!(1_600_291_250.0)),
+            Some(SEP16)
+        );
         assert_eq!(parse_json_timestamp(&serde_json::json!(null)), None);
     }
 

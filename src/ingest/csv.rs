@@ -12,8 +12,15 @@ use crate::event::Record;
 
 /// The export's header mentions both of these.
 pub(super) fn looks_like_csv(text: &str) -> bool {
-    let header = text.trim_start().lines().next().unwrap_or("").to_ascii_lowercase();
-    !header.starts_with(['{', '[']) && header.contains("event name") && header.contains("event time")
+    let header = text
+        .trim_start()
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    !header.starts_with(['{', '['])
+        && header.contains("event name")
+        && header.contains("event time")
 }
 
 /// What a column means, by its normalised header.
@@ -278,6 +285,8 @@ mod tests {
     fn account_repair() {
         assert!(matches!(repair_account("493576923261"), Account::Intact));
         assert!(matches!(repair_account("5.28758E+11"), Account::Mangled));
-        assert!(matches!(repair_account("12345678901"), Account::Padded(ref s) if s == "012345678901"));
+        assert!(
+            matches!(repair_account("12345678901"), Account::Padded(ref s) if s == "012345678901")
+        );
     }
 }

@@ -15,7 +15,12 @@ pub(super) struct Decoded<'a> {
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
-pub(super) fn decode<'a>(path: &str, bytes: &'a [u8], limits: &Limits, sink: &mut Sink) -> Decoded<'a> {
+pub(super) fn decode<'a>(
+    path: &str,
+    bytes: &'a [u8],
+    limits: &Limits,
+    sink: &mut Sink,
+) -> Decoded<'a> {
     if bytes.starts_with(&GZIP_MAGIC) {
         let plain = gunzip(bytes, limits, sink);
         return Decoded {
@@ -57,7 +62,10 @@ fn gunzip(bytes: &[u8], limits: &Limits, sink: &mut Sink) -> Vec<u8> {
     match result {
         Ok(_) if offset > cap => {
             out.truncate(cap as usize);
-            sink.issue(Position::Decompressed { offset: cap }, ErrorKind::TooLarge { cap });
+            sink.issue(
+                Position::Decompressed { offset: cap },
+                ErrorKind::TooLarge { cap },
+            );
         }
         Ok(_) => {}
         Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {

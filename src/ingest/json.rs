@@ -123,9 +123,12 @@ impl Reader<'_, '_, '_> {
     fn take(&mut self, raw: &RawValue, at: usize, depth: u8, cx: Context) -> Shape {
         let text = raw.get();
         if depth > MAX_WRAP_DEPTH {
-            self.issue_at(at, ErrorKind::NotCloudTrail {
-                what: format!("wrappers nested more than {MAX_WRAP_DEPTH} deep"),
-            });
+            self.issue_at(
+                at,
+                ErrorKind::NotCloudTrail {
+                    what: format!("wrappers nested more than {MAX_WRAP_DEPTH} deep"),
+                },
+            );
             return Shape::Unknown;
         }
         if text.starts_with('[') {
@@ -133,9 +136,12 @@ impl Reader<'_, '_, '_> {
         }
         if !text.starts_with('{') {
             if cx != Context::Recovery {
-                self.issue_at(at, ErrorKind::NotCloudTrail {
-                    what: format!("a JSON {}", json_kind(text)),
-                });
+                self.issue_at(
+                    at,
+                    ErrorKind::NotCloudTrail {
+                        what: format!("a JSON {}", json_kind(text)),
+                    },
+                );
             }
             return Shape::Unknown;
         }
@@ -186,8 +192,9 @@ impl Reader<'_, '_, '_> {
                 .get("messageType")
                 .is_some_and(|m| m.get().contains("CONTROL_MESSAGE"));
             if control {
-                self.sink
-                    .note("CONTROL_MESSAGE skipped (a CloudWatch Logs connectivity check, not an event)");
+                self.sink.note(
+                    "CONTROL_MESSAGE skipped (a CloudWatch Logs connectivity check, not an event)",
+                );
             } else {
                 self.messages(log_events, at, depth);
             }
@@ -197,7 +204,10 @@ impl Reader<'_, '_, '_> {
             self.messages(events, at, depth);
             return Shape::CloudWatchEvents;
         }
-        if let Some(detail) = p.get("detail").filter(|_| has("detail-type") || has("source")) {
+        if let Some(detail) = p
+            .get("detail")
+            .filter(|_| has("detail-type") || has("source"))
+        {
             self.take(detail, self.offset_of(detail, at), depth + 1, Context::Item);
             return Shape::EventBridge;
         }
@@ -265,9 +275,12 @@ impl Reader<'_, '_, '_> {
                 for m in messages {
                     match m.message {
                         Some(inner) => self.embedded(inner, "message", at, depth),
-                        None => self.issue_at(at, ErrorKind::NotCloudTrail {
-                            what: "a log event without `message`".to_owned(),
-                        }),
+                        None => self.issue_at(
+                            at,
+                            ErrorKind::NotCloudTrail {
+                                what: "a log event without `message`".to_owned(),
+                            },
+                        ),
                     }
                 }
             }
@@ -333,7 +346,8 @@ impl Reader<'_, '_, '_> {
     /// Several pretty-printed values one after another; recovery after the first error.
     fn stream(&mut self, start: usize) -> Format {
         let mut format = None;
-        let mut stream = serde_json::Deserializer::from_str(&self.text[start..]).into_iter::<&RawValue>();
+        let mut stream =
+            serde_json::Deserializer::from_str(&self.text[start..]).into_iter::<&RawValue>();
         let mut good_end = start;
         while let Some(next) = stream.next() {
             match next {
@@ -365,13 +379,19 @@ impl Reader<'_, '_, '_> {
             from
         } else {
             let start = from + find_object_start(rest)?;
-            self.issue_at(from, ErrorKind::CutAtStart { skipped: (start - from) as u64 });
+            self.issue_at(
+                from,
+                ErrorKind::CutAtStart {
+                    skipped: (start - from) as u64,
+                },
+            );
             start
         };
         let mut format = None;
         let mut free_from = start; // candidates before this lie inside a kept value
         let mut unclosed: Option<usize> = None; // innermost unclosed `{` since the last kept value
         let mut reported = HashSet::new();
+        let mut any_unclosed = false;
         for (open, close) in match_braces(text.as_bytes(), start) {
             // A value of a key (`"userIdentity": {...}`) is never a record of its own, even
             // when a missing brace lets it swallow the rest of its record.
@@ -380,6 +400,7 @@ impl Reader<'_, '_, '_> {
             }
             let Some(close) = close else {
                 unclosed = Some(open);
+                any_unclosed = true;
                 continue;
             };
             let slice = &text[open..=close];
@@ -400,22 +421,31 @@ impl Reader<'_, '_, '_> {
                     // it: report each bad byte once.
                     let bad = open + byte_offset(slice, e.line(), e.column());
                     if reported.insert(bad) {
-                        self.issue_at(bad, ErrorKind::Syntax {
-                            detail: strip_position(&e),
-                        });
+                        self.issue_at(
+                            bad,
+                            ErrorKind::Syntax {
+                                detail: strip_position(&e),
+                            },
+                        );
                     }
                 }
             }
         }
-        if let Some(open) = unclosed {
-            self.issue_at(open, ErrorKind::Truncated);
+        // Cut inside a record: point at the record. Cut between records (the container
+        // never closes, and no syntax error explains the missing brace): point at the end.
+        let cut_between = any_unclosed && reported.is_empty();
+        if let Some(at) = unclosed.or(cut_between.then_some(text.len())) {
+            self.issue_at(at, ErrorKind::Truncated);
         }
         if format.is_none() && self.sink.issues.is_empty() {
             return None;
         }
         // A damaged `{"Records": [...]}` is still a CloudTrail log file.
-        let head = &text[start..text.len().min(start + 64)];
-        if format == Some(Format::JsonFragment) && head.starts_with('{') && head.contains("\"Records\"") {
+        let head: String = text[start..].chars().take(64).collect();
+        if format == Some(Format::JsonFragment)
+            && head.starts_with('{')
+            && head.contains("\"Records\"")
+        {
             return Some(Format::CloudTrailRecords);
         }
         Some(format.unwrap_or(Format::JsonFragment))
@@ -440,9 +470,12 @@ impl Reader<'_, '_, '_> {
     /// the file (embedded strings are re-positioned by the caller).
     fn syntax_at(&mut self, at: usize, slice: &str, e: &serde_json::Error) {
         let inner = byte_offset(slice, e.line(), e.column());
-        self.issue_at(at + inner, ErrorKind::Syntax {
-            detail: strip_position(e),
-        });
+        self.issue_at(
+            at + inner,
+            ErrorKind::Syntax {
+                detail: strip_position(e),
+            },
+        );
     }
 }
 

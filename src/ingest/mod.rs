@@ -12,8 +12,6 @@
 mod csv;
 mod decode;
 mod json;
-#[cfg(test)]
-mod tests;
 
 use std::fmt;
 
@@ -168,7 +166,8 @@ pub enum ErrorKind {
     InvalidUtf8,
     /// JSON that does not parse; `detail` is the parser's message.
     Syntax { detail: String },
-    /// The file ends inside a record (cut off): the records before it are kept.
+    /// The file ends early (inside a record, or before its closing brackets): the
+    /// records before the cut are kept.
     Truncated,
     /// The file begins inside a record (cut off at the start): the bytes before the first
     /// whole record are skipped.
@@ -228,7 +227,7 @@ impl fmt::Display for ErrorKind {
             }
             ErrorKind::Syntax { detail } => write!(f, "invalid JSON: {detail}; skipped"),
             ErrorKind::Truncated => f.write_str(
-                "file ends inside a record (truncated); the records before it are kept",
+                "file is cut off here (truncated); the records before it are kept",
             ),
             ErrorKind::CutAtStart { skipped } => write!(
                 f,
@@ -393,7 +392,10 @@ fn text_position(text: &str, offset: usize) -> Position {
     let offset = offset.min(text.len());
     let before = &text.as_bytes()[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
     Position::Text {
         offset: offset as u64,
         line: line as u32,

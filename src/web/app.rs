@@ -208,7 +208,7 @@ pub fn app() -> Html {
 
     let on_sample = {
         let (engine, dispatcher) = ((*engine).clone(), state.dispatcher());
-        Callback::from(move |_| {
+        Callback::from(move |()| {
             let (engine, dispatcher) = (engine.clone(), dispatcher.clone());
             spawn_local(async move {
                 dispatcher.dispatch(Action::LoadStarted { files: 1, bytes: 0 });
@@ -225,6 +225,17 @@ pub fn app() -> Html {
             });
         })
     };
+
+    // `#sample` in the address loads the built-in sample at once (the README's link).
+    {
+        let on_sample = on_sample.clone();
+        use_effect_with((), move |_| {
+            let hash = web_sys::window().and_then(|w| w.location().hash().ok());
+            if hash.as_deref() == Some("#sample") {
+                on_sample.emit(());
+            }
+        });
+    }
 
     let on_clear = {
         let (engine, dispatcher) = ((*engine).clone(), state.dispatcher());
@@ -322,7 +333,7 @@ pub fn app() -> Html {
                     <input type="file" multiple=true webkitdirectory=true data-testid="folder-input"
                            class="hidden-input" onchange={on_pick} />
                 </label>
-                <button class="button" data-testid="load-sample" onclick={on_sample} disabled={loading}>
+                <button class="button" data-testid="load-sample" onclick={move |_| on_sample.emit(())} disabled={loading}>
                     {"Load sample data"}
                 </button>
                 <button class="button" data-testid="clear" onclick={on_clear} disabled={loading}>{"Clear"}</button>
