@@ -27,6 +27,8 @@ pub enum Request {
     Rows { offset: u32, len: u32 },
     /// The reconstructed Organizations lifecycles of everything loaded.
     Orgs,
+    /// Replace the watch rules; every enabled one is evaluated over everything loaded.
+    SetRules(Vec<RuleSpec>),
     /// One event's full record.
     Detail { id: EventId },
 }
@@ -61,6 +63,10 @@ pub enum Response {
         id: EventId,
         raw: Option<String>,
     },
+    Rules {
+        generation: u32,
+        results: Vec<RuleResult>,
+    },
     View {
         generation: u32,
         total: u32,
@@ -77,6 +83,30 @@ pub enum ViewFilter {
     All,
     /// Exactly these events (a lifecycle's, say), by eventID.
     EventIds(Vec<String>),
+    /// The events a watch rule matches, by rule name.
+    Rule(String),
+}
+
+/// A watch rule: an EventBridge event pattern with a name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleSpec {
+    pub name: String,
+    /// The pattern's JSON text, exactly as the user wrote it.
+    pub pattern: String,
+    pub enabled: bool,
+}
+
+/// A rule over the loaded history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleResult {
+    pub name: String,
+    pub enabled: bool,
+    /// Unique events matched (one eventID counts once).
+    pub matches: u32,
+    /// Why the pattern is invalid, with its position; `None` when it compiled.
+    pub error: Option<String>,
+    /// Matches per time bucket over the loaded span, oldest first.
+    pub sparkline: Vec<u32>,
 }
 
 /// What the page shows when a load is done.

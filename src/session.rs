@@ -6,7 +6,8 @@
 
 use crate::ingest::{self, FileReport, Limits};
 use crate::orgs::{self, OrgContext, OrgReport};
-use crate::protocol::{Request, Response, Summary, ViewFilter};
+use crate::protocol::{Request, Response, RuleResult, RuleSpec, Summary, ViewFilter};
+use crate::rules::{self, EnvelopeFields, Pattern};
 use crate::store::{Added, EventId, FileId, Store};
 
 #[derive(Default)]
@@ -23,7 +24,29 @@ pub struct Session {
     data_version: u32,
     /// The org report of the data at a version (it is costly and asked for often).
     orgs: Option<(u32, OrgReport)>,
+    rules: Vec<ActiveRule>,
+    /// The data version the rules' matches were computed at.
+    rules_version: u32,
 }
+
+/// A watch rule, compiled once, with its matches as a bitset over [`EventId`]s.
+struct ActiveRule {
+    spec: RuleSpec,
+    compiled: Result<Pattern, String>,
+    matched: Vec<u64>,
+}
+
+impl ActiveRule {
+    fn matches(&self, id: EventId) -> bool {
+        let i = id.0 as usize;
+        self.matched
+            .get(i / 64)
+            .is_some_and(|w| w >> (i % 64) & 1 == 1)
+    }
+}
+
+/// Sparkline resolution.
+const SPARK_BUCKETS: usize = 48;
 
 impl Session {
     pub fn with_limits(limits: Limits) -> Self {
@@ -72,13 +95,27 @@ impl Session {
                 generation: self.generation,
                 report: Box::new(self.orgs().clone()),
             },
+            Request::SetRules(specs) => Response::Rules {
+                generation: self.generation,
+                results: self.set_rules(specs),
+            },
             Request::Rows { offset, len } => {
+                self.refresh_rules();
                 let rows = self
                     .view_ids()
                     .iter()
                     .skip(offset as usize)
                     .take(len.min(1000) as usize)
-                    .filter_map(|&id| self.store.row(id))
+                    .filter_map(|&id| {
+                        let mut row = self.store.row(id)?;
+                        row.rules = self
+                            .rules
+                            .iter()
+                            .filter(|r| r.matches(id))
+                            .map(|r| r.spec.name.clone())
+                            .collect();
+                        Some(row)
+                    })
                     .collect();
                 Response::Rows {
                     generation: self.generation,
@@ -143,8 +180,20 @@ impl Session {
     }
 
     pub fn set_view(&mut self, filter: &ViewFilter) {
+        self.refresh_rules();
         self.view = match filter {
             ViewFilter::All => None,
+            ViewFilter::Rule(name) => {
+                let rule = self.rules.iter().find(|r| &r.spec.name == name);
+                Some(
+                    self.store
+                        .sorted()
+                        .iter()
+                        .copied()
+                        .filter(|&id| rule.is_some_and(|r| r.matches(id)))
+                        .collect(),
+                )
+            }
             ViewFilter::EventIds(ids) => {
                 let mut ids: Vec<EventId> =
                     ids.iter().filter_map(|id| self.store.find(id)).collect();
@@ -180,6 +229,88 @@ impl Session {
             .orgs
             .get_or_insert_with(|| (version, org_report(store)))
             .1
+    }
+
+    /// Replaces the rules, compiles each once and evaluates the enabled ones.
+    pub fn set_rules(&mut self, specs: Vec<RuleSpec>) -> Vec<RuleResult> {
+        self.rules = specs
+            .into_iter()
+            .map(|spec| ActiveRule {
+                compiled: rules::compile(&spec.pattern).map_err(|e| e.to_string()),
+                spec,
+                matched: Vec::new(),
+            })
+            .collect();
+        self.rules_version = u32::MAX;
+        self.refresh_rules();
+        self.rule_results()
+    }
+
+    /// Re-evaluates the rules if the data changed since they last ran.
+    fn refresh_rules(&mut self) {
+        if self.rules_version == self.data_version {
+            return;
+        }
+        self.rules_version = self.data_version;
+        let store = &self.store;
+        let words = store.len().div_ceil(64);
+        let live: Vec<usize> = (0..self.rules.len())
+            .filter(|&i| self.rules[i].spec.enabled && self.rules[i].compiled.is_ok())
+            .collect();
+        for rule in &mut self.rules {
+            rule.matched = vec![0; words];
+        }
+        if live.is_empty() {
+            return;
+        }
+        for i in 0..store.len() {
+            let id = EventId(i as u32);
+            let Some(raw) = store.raw(id) else { continue };
+            // One pass over the record for the envelope, shared by every rule.
+            let Ok(envelope) = EnvelopeFields::from_record_json(raw) else {
+                continue;
+            };
+            for &r in &live {
+                let rule = &mut self.rules[r];
+                if let Ok(pattern) = &rule.compiled {
+                    if pattern.matches_record(raw, &envelope) {
+                        rule.matched[i / 64] |= 1 << (i % 64);
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn rule_results(&mut self) -> Vec<RuleResult> {
+        self.refresh_rules();
+        let stats = self.store.stats();
+        let span = stats.first_time.zip(stats.last_time);
+        self.rules
+            .iter()
+            .map(|rule| {
+                let mut sparkline = vec![0u32; SPARK_BUCKETS];
+                let mut matches = 0;
+                for &id in self.store.sorted() {
+                    if !rule.matches(id) {
+                        continue;
+                    }
+                    matches += 1;
+                    if let (Some((first, last)), Some(t)) = (span, self.store.time(id)) {
+                        let width = (last - first).max(1);
+                        let b = ((t - first) as i128 * SPARK_BUCKETS as i128 / (width as i128 + 1))
+                            as usize;
+                        sparkline[b.min(SPARK_BUCKETS - 1)] += 1;
+                    }
+                }
+                RuleResult {
+                    name: rule.spec.name.clone(),
+                    enabled: rule.spec.enabled,
+                    matches,
+                    error: rule.compiled.as_ref().err().cloned(),
+                    sparkline,
+                }
+            })
+            .collect()
     }
 
     pub fn store(&self) -> &Store {

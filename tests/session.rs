@@ -96,3 +96,50 @@ fn overlapping_deliveries_are_one_event_whatever_the_order() {
     assert_eq!(ids(&one), ids(&two));
     assert_eq!(one.ledger()[2].duplicates, one.ledger()[0].records);
 }
+
+#[test]
+fn watch_rules_match_unique_events_and_become_views() {
+    use trailglass::protocol::RuleSpec;
+    let mut session = Session::default();
+    session.handle(Request::LoadSample);
+    // The same sample twice: every event is delivered twice, and must count once.
+    session.handle(Request::LoadSample);
+    session.handle(Request::Finish);
+    let specs = vec![
+        RuleSpec {
+            name: "account created".into(),
+            pattern: r#"{"source":["aws.organizations"],"detail":{"eventName":["CreateAccountResult"],"serviceEventDetails":{"createAccountStatus":{"state":["SUCCEEDED"]}}}}"#.into(),
+            enabled: true,
+        },
+        RuleSpec { name: "leave attempts".into(), pattern: r#"{"detail":{"eventName":["LeaveOrganization"]}}"#.into(), enabled: true },
+        RuleSpec { name: "off".into(), pattern: r#"{"detail":{"eventName":[{"prefix":""}]}}"#.into(), enabled: false },
+        RuleSpec { name: "broken".into(), pattern: r#"{"detail":{"eventName":"CreateAccount"}}"#.into(), enabled: true },
+    ];
+    let Response::Rules { results, .. } = session.handle(Request::SetRules(specs)) else {
+        panic!()
+    };
+    assert_eq!(
+        results[0].matches, 2,
+        "two SUCCEEDED creations in the sample"
+    );
+    assert_eq!(results[1].matches, 1, "one denied leave");
+    assert_eq!(results[2].matches, 0, "disabled rules match nothing");
+    assert!(
+        results[3].error.as_deref().unwrap_or("").contains("array"),
+        "{:?}",
+        results[3].error
+    );
+    assert_eq!(results[0].sparkline.iter().sum::<u32>(), 2);
+    let Response::View { total, .. } =
+        session.handle(Request::SetView(ViewFilter::Rule("account created".into())))
+    else {
+        panic!()
+    };
+    assert_eq!(total, 2);
+    let Response::Rows { rows, .. } = session.handle(Request::Rows { offset: 0, len: 10 }) else {
+        panic!()
+    };
+    assert!(rows
+        .iter()
+        .all(|r| r.name == "CreateAccountResult" && r.rules == ["account created"]));
+}

@@ -63,6 +63,8 @@ pub struct Store {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Row {
     pub id: EventId,
+    /// Names of the watch rules that match this event (filled by the session).
+    pub rules: Vec<String>,
     pub event_id: String,
     pub time: Option<EpochMillis>,
     pub name: String,
@@ -241,6 +243,7 @@ impl Store {
         let text = |col: &[Sym]| self.strings.resolve(col[i]).to_owned();
         Some(Row {
             id,
+            rules: Vec::new(),
             event_id: text(&self.event_id),
             time: self.time(id),
             name: text(&self.name),

@@ -15,6 +15,7 @@ use yew::prelude::*;
 use super::engine::Engine;
 use super::files::{self, DroppedItems, PickedFile};
 use super::orgs_view::OrgsView;
+use super::rules_view::RulesView;
 use super::table::EventTable;
 use crate::display;
 use crate::ingest::FileReport;
@@ -47,6 +48,7 @@ impl LoadState {
 pub enum Tab {
     Events,
     Organization,
+    Rules,
 }
 
 /// What the event table is showing.
@@ -256,12 +258,11 @@ pub fn app() -> Html {
         })
     };
 
-    // Restrict the table to some events (a lifecycle's), or show all again.
-    let show_events = {
+    // Restrict the table to some events (a lifecycle's, a rule's), or show all again.
+    let show_view = {
         let (engine, dispatcher) = ((*engine).clone(), state.dispatcher());
-        Callback::from(move |(label, ids): (Option<String>, Option<Vec<String>>)| {
+        Callback::from(move |(label, filter): (Option<String>, ViewFilter)| {
             let (engine, dispatcher) = (engine.clone(), dispatcher.clone());
-            let filter = ids.map_or(ViewFilter::All, ViewFilter::EventIds);
             spawn_local(async move {
                 if let Some(Response::View { generation, total }) =
                     engine.ask(Request::SetView(filter)).await
@@ -275,6 +276,11 @@ pub fn app() -> Html {
             });
         })
     };
+    let show_events = show_view.reform(|(label, ids): (Option<String>, Option<Vec<String>>)| {
+        (label, ids.map_or(ViewFilter::All, ViewFilter::EventIds))
+    });
+    let show_rule =
+        show_view.reform(|name: String| (Some(format!("rule {name}")), ViewFilter::Rule(name)));
 
     let on_dragover = {
         let dispatcher = state.dispatcher();
@@ -356,6 +362,7 @@ pub fn app() -> Html {
                 <nav class="tabs">
                     { tab_button(Tab::Events, "Events", "tab-events") }
                     { tab_button(Tab::Organization, "Organization", "tab-organization") }
+                    { tab_button(Tab::Rules, "Rules", "tab-rules") }
                     if let Some(label) = &s.view.label {
                         <span class="view-filter" data-testid="view-filter">
                             {format!("Showing {} events: {label}", display::count(s.view.total))}
@@ -364,7 +371,10 @@ pub fn app() -> Html {
                         </span>
                     }
                 </nav>
-                if s.tab == Tab::Events {
+                if s.tab == Tab::Rules {
+                    <RulesView engine={(*engine).clone()} generation={s.summary.as_ref().map_or(0, |x| x.generation)}
+                               on_show_rule={show_rule} />
+                } else if s.tab == Tab::Events {
                     <EventTable engine={(*engine).clone()} total={s.view.total} generation={s.view.generation} />
                 } else {
                     <OrgsView engine={(*engine).clone()} generation={s.summary.as_ref().map_or(0, |x| x.generation)}

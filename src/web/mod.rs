@@ -6,5 +6,6 @@ pub mod app;
 pub mod engine;
 pub mod files;
 pub mod orgs_view;
+pub mod rules_view;
 pub mod table;
 pub mod worker;
