@@ -17,7 +17,10 @@ fn main() {
         .find_map(|a| a.parse().ok())
         .unwrap_or(200_000);
 
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/real/invictus-aws_dataset/CloudTrail");
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/real/invictus-aws_dataset/CloudTrail"
+    );
     let largest = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -46,7 +49,9 @@ fn main() {
     let mut files = Vec::new();
     let (mut raw_bytes, mut gz_bytes) = (0, 0);
     for chunk in 0..events.div_ceil(100) {
-        let records: Vec<_> = (0..100.min(events - chunk * 100)).map(|_| gen.noise()).collect();
+        let records: Vec<_> = (0..100.min(events - chunk * 100))
+            .map(|_| gen.noise())
+            .collect();
         let text = serde_json::json!({ "Records": records }).to_string();
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         gz.write_all(text.as_bytes()).unwrap();

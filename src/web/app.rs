@@ -228,12 +228,14 @@ pub fn app() -> Html {
         })
     };
 
-    // `#sample` in the address loads the built-in sample at once (the README's link).
+    // `#sample` in the address (the hash is `&`-separated keys) loads the built-in sample
+    // at once: the README's link.
     {
         let on_sample = on_sample.clone();
         use_effect_with((), move |_| {
             let hash = web_sys::window().and_then(|w| w.location().hash().ok());
-            if hash.as_deref() == Some("#sample") {
+            let keys = hash.unwrap_or_default();
+            if keys.trim_start_matches('#').split('&').any(|k| k == "sample") {
                 on_sample.emit(());
             }
         });
