@@ -54,6 +54,8 @@ pub struct Identity {
     pub invoked_by: Option<String>,
     pub session_issuer_name: Option<String>,
     pub session_issuer_arn: Option<String>,
+    /// `onBehalfOf.userId` (IAM Identity Center users).
+    pub on_behalf_of_user_id: Option<String>,
 }
 
 impl Record {
@@ -74,45 +76,78 @@ impl Record {
 }
 
 impl Identity {
+    /// Reads a `userIdentity` object (any JSON: non-objects give an empty identity).
+    pub fn from_value(user_identity: &serde_json::Value) -> Identity {
+        IdentityFields::deserialize(user_identity).map_or_else(|_| Identity::default(), |f| f.0)
+    }
+
     /// A readable principal: the IAM user name, `role/session` for assumed roles, `root`,
-    /// the service acting on someone's behalf, or the most specific id there is.
+    /// the service for AWS services, `… via service` when a service acted for someone;
+    /// `None` when nothing identifies the caller.
     pub fn principal(&self) -> Option<String> {
-        let arn_tail = || {
-            self.arn
-                .as_deref()
-                .and_then(|arn| arn.split_once(':').map(|_| arn))
-                .and_then(|arn| arn.rsplit(':').next())
+        let principal = match self.kind.as_deref() {
+            Some("Root") => Some("root".to_owned()),
+            Some("IAMUser") => self.user_name.clone().or_else(|| self.arn_tail()),
+            Some("AssumedRole") => self
+                .arn_resource()
+                .and_then(|r| r.strip_prefix("assumed-role/").map(str::to_owned))
+                .or_else(|| self.issuer_session()),
+            Some("FederatedUser") => self
+                .arn_resource()
+                .map(str::to_owned)
+                .or_else(|| self.issuer_session().map(|s| format!("federated-user/{s}"))),
+            Some("AWSService") => self.invoked_by.clone().or_else(|| Some("AWS service".to_owned())),
+            Some("AWSAccount") => self
+                .account_id
+                .clone()
+                .or_else(|| self.principal_id.clone())
+                .map(|a| format!("account {a}")),
+            Some("IdentityCenterUser") => self
+                .on_behalf_of_user_id
+                .as_ref()
+                .map(|u| format!("identity-center user {u}")),
+            _ => None,
         };
-        match self.kind.as_deref() {
-            Some("Root") => return Some("root".to_owned()),
-            Some("AssumedRole") => {
-                // arn:aws:sts::123:assumed-role/Role/session → Role/session
-                if let Some(tail) = arn_tail().and_then(|t| t.strip_prefix("assumed-role/")) {
-                    return Some(tail.to_owned());
-                }
-            }
-            Some("AWSService") => {
-                if let Some(by) = &self.invoked_by {
-                    return Some(by.clone());
-                }
-            }
-            Some("FederatedUser") => {
-                if let Some(tail) = arn_tail().and_then(|t| t.strip_prefix("federated-user/")) {
-                    return Some(format!("federated/{tail}"));
-                }
-            }
-            _ => {}
-        }
-        if let Some(name) = &self.user_name {
-            return Some(name.clone());
-        }
-        if let Some(tail) = arn_tail() {
-            return Some(tail.to_owned());
-        }
-        self.invoked_by
-            .clone()
+        let principal = principal
+            .or_else(|| self.user_name.clone())
+            .or_else(|| self.arn_tail())
+            .or_else(|| self.invoked_by.clone())
             .or_else(|| self.principal_id.clone())
-            .or_else(|| self.account_id.as_ref().map(|a| format!("account {a}")))
+            .or_else(|| self.account_id.as_ref().map(|a| format!("account {a}")))?;
+        // A principal acting through a service (CloudFormation, Control Tower…) says so.
+        Some(match &self.invoked_by {
+            Some(via) if *via != principal && via.ends_with(".amazonaws.com") => {
+                format!("{principal} via {via}")
+            }
+            _ => principal,
+        })
+    }
+
+    /// The resource part of the ARN: `user/path/name`, `assumed-role/role/session`.
+    fn arn_resource(&self) -> Option<&str> {
+        let resource = self.arn.as_deref()?.splitn(6, ':').nth(5)?;
+        (!resource.is_empty()).then_some(resource)
+    }
+
+    /// The last path segment of the ARN's resource (`user/path/NAME` → `NAME`).
+    fn arn_tail(&self) -> Option<String> {
+        let resource = self.arn_resource()?;
+        let tail = resource.rsplit('/').next()?;
+        (!tail.is_empty()).then(|| tail.to_owned())
+    }
+
+    /// `ISSUER/SESSION` from the session issuer's name and the principal id
+    /// (`AROA…:session`).
+    fn issuer_session(&self) -> Option<String> {
+        let session = self
+            .principal_id
+            .as_deref()
+            .and_then(|p| p.split_once(':').map(|(_, s)| s.to_owned()));
+        match (&self.session_issuer_name, session) {
+            (Some(i), Some(s)) => Some(format!("{i}/{s}")),
+            (Some(i), None) => Some(i.clone()),
+            (None, s) => s,
+        }
     }
 }
 
@@ -265,6 +300,12 @@ impl<'de> Deserialize<'de> for IdentityFields {
                 let mut id = Identity::default();
                 while let Some(key) = map.next_key::<Cow<'de, str>>()? {
                     let slot = match &*key {
+                        "onBehalfOf" => {
+                            let on_behalf: serde_json::Value = map.next_value()?;
+                            id.on_behalf_of_user_id =
+                                on_behalf.get("userId").and_then(|u| u.as_str()).map(str::to_owned);
+                            continue;
+                        }
                         "sessionContext" => {
                             let issuer = map.next_value::<SessionIssuer>()?;
                             id.session_issuer_name = issuer.name;
