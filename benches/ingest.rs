@@ -3,6 +3,7 @@
 //! of an organization trail, through the same `Session` the worker runs.
 //!
 //! Run with: cargo bench --bench ingest [-- EVENTS]   (default 200000 generated events)
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and tools may fail loudly
 #![allow(clippy::disallowed_methods)] // Instant::now: native-only benchmark
 
 use std::io::Write;

@@ -1,5 +1,6 @@
 //! Ingests the files given on the command line and prints each ledger entry and a summary.
 //! Run with: cargo run --release --example ingest -- FILE...
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and tools may fail loudly
 fn main() {
     let mut session = trailglass::session::Session::default();
     for path in std::env::args().skip(1) {

@@ -1,5 +1,6 @@
 //! The core and the browser glue in real headless Chromium (wasm-bindgen-test).
 //! Run with scripts/test (it sets the runner and CHROMEDRIVER).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and tools may fail loudly
 #![cfg(target_arch = "wasm32")]
 
 use trailglass::ingest::{ingest_file, Format, Limits};

@@ -2,6 +2,7 @@
 //!
 //! Expected counts come from the fixtures' own descriptions (tests/fixtures/real/SOURCES.md),
 //! not from our output.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and tools may fail loudly
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

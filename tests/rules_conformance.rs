@@ -4,6 +4,7 @@
 //! vector event. Also holds the `#[ignore]`d throughput benchmark:
 //!
 //! `cargo test --release --test rules_conformance -- --ignored --nocapture bench`
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and tools may fail loudly
 
 use serde::Deserialize;
 use serde_json::value::RawValue;

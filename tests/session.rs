@@ -1,4 +1,5 @@
 //! The session end to end, natively: real files in, rows, views and org lifecycles out.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests and tools may fail loudly
 
 use trailglass::protocol::{InputFile, Request, Response, ViewFilter};
 use trailglass::session::Session;
