@@ -1,6 +1,7 @@
 //! What's measured: native ingest throughput (decompress → detect → parse → store) of
 //! (1) the largest real fixture, read repeatedly, and (2) generated S3-style `.json.gz` files
-//! of an organization trail, through the same `Session` the worker runs.
+//! of an organization trail, through the same `Session` the worker runs, and (3) the starter
+//! watch rules evaluated over them.
 //!
 //! Run with: cargo bench --bench ingest [-- EVENTS]   (default 200000 generated events)
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests and tools may fail loudly
@@ -78,4 +79,27 @@ fn main() {
         f64::from(summary.stats.events) / secs,
         raw_bytes as f64 / secs / 1e6
     );
+
+    // Watch rules: the starter set, evaluated by the session over everything loaded.
+    let specs: Vec<_> = trailglass::rules::starter_rules()
+        .into_iter()
+        .map(|r| trailglass::protocol::RuleSpec {
+            name: r.name,
+            pattern: r.pattern_json,
+            enabled: true,
+        })
+        .collect();
+    let n = specs.len();
+    for pass in ["first (builds envelopes)", "again (rules edited)"] {
+        let start = Instant::now();
+        let results = session.set_rules(specs.clone());
+        let secs = start.elapsed().as_secs_f64();
+        let matches: u32 = results.iter().map(|r| r.matches).sum();
+        println!(
+            "rules, {pass}: {n} starter rules over {} events: {:.2} s ({:.0} events/s, {matches} matches)",
+            summary.stats.events,
+            secs,
+            f64::from(summary.stats.events) / secs
+        );
+    }
 }

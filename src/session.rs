@@ -27,6 +27,13 @@ pub struct Session {
     rules: Vec<ActiveRule>,
     /// The data version the rules' matches were computed at.
     rules_version: u32,
+    /// Each event's EventBridge envelope, by [`EventId`], built the first time rules run
+    /// and extended as events arrive (`None`: the record text is not valid JSON).
+    /// - Good: re-evaluating 10 rules over a million events takes well under a second.
+    /// - Bad: about 250 bytes per event, paid only once rules are used.
+    envelopes: Vec<Option<EnvelopeFields>>,
+    /// Events whose record was replaced (a CSV summary upgraded to the full record).
+    stale_envelopes: Vec<EventId>,
 }
 
 /// A watch rule, compiled once, with its matches as a bitset over [`EventId`]s.
@@ -139,7 +146,11 @@ impl Session {
         let mut report = ingested.report;
         for record in ingested.records {
             match self.store.add(record, file) {
-                Added::New(_) | Added::Upgraded(_) => report.kept += 1,
+                Added::New(_) => report.kept += 1,
+                Added::Upgraded(id) => {
+                    report.kept += 1;
+                    self.stale_envelopes.push(id);
+                }
                 Added::Duplicate(_) => report.duplicates += 1,
             }
         }
@@ -263,19 +274,32 @@ impl Session {
         if live.is_empty() {
             return;
         }
-        for i in 0..store.len() {
-            let id = EventId(i as u32);
-            let Some(raw) = store.raw(id) else { continue };
-            // One pass over the record for the envelope, shared by every rule.
-            let Ok(envelope) = EnvelopeFields::from_record_json(raw) else {
+        // One pass over each record for its envelope, kept for every later evaluation.
+        let envelope = |id: EventId| {
+            store
+                .raw(id)
+                .and_then(|raw| EnvelopeFields::from_record_json(raw).ok())
+        };
+        for id in self.stale_envelopes.drain(..) {
+            if let Some(slot) = self.envelopes.get_mut(id.0 as usize) {
+                *slot = envelope(id);
+            }
+        }
+        let known = self.envelopes.len();
+        self.envelopes
+            .extend((known..store.len()).map(|i| envelope(EventId(i as u32))));
+        for (i, envelope) in self.envelopes.iter().enumerate() {
+            let (Some(envelope), Some(raw)) = (envelope, store.raw(EventId(i as u32))) else {
                 continue;
             };
             for &r in &live {
                 let rule = &mut self.rules[r];
-                if let Ok(pattern) = &rule.compiled {
-                    if pattern.matches_record(raw, &envelope) {
-                        rule.matched[i / 64] |= 1 << (i % 64);
-                    }
+                if rule
+                    .compiled
+                    .as_ref()
+                    .is_ok_and(|p| p.matches_record(raw, envelope))
+                {
+                    rule.matched[i / 64] |= 1 << (i % 64);
                 }
             }
         }
