@@ -504,3 +504,75 @@ proptest! {
         ingest_file("soup.json", text.as_bytes(), &Limits::default());
     }
 }
+
+#[test]
+fn gzip_is_found_by_content_not_name() {
+    let bytes = std::fs::read(fixtures().join("real/loki/cloudtrail-log-file.json.gz")).unwrap();
+    let got = ingest_file("renamed.json", &bytes, &Limits::default());
+    assert!(got.report.compressed);
+    assert_eq!(got.report.format, Format::CloudTrailRecords);
+    assert_eq!(got.records.len(), 2);
+}
+
+#[test]
+fn envelopes_come_one_per_file_in_arrays_or_one_per_line() {
+    let one = std::fs::read_to_string(
+        fixtures().join("real/cloud-custodian/event-cloud-trail-create-bucket.json"),
+    )
+    .unwrap();
+    let two = std::fs::read_to_string(fixtures().join(
+        "real/sustainable-personal-accounts/signin-console-login-for-account-root-template.json",
+    ))
+    .unwrap();
+    let compact = |t: &str| {
+        serde_json::from_str::<serde_json::Value>(t)
+            .unwrap()
+            .to_string()
+    };
+    let array = format!("[{one},{two}]");
+    let lines = format!("{}\n{}\n", compact(&one), compact(&two));
+    for (text, format) in [(array, Format::EventBridge), (lines, Format::EventBridge)] {
+        let got = ingest_file("envelopes", text.as_bytes(), &Limits::default());
+        assert_eq!(got.report.format, format);
+        let names: Vec<_> = got
+            .records
+            .iter()
+            .map(|r| r.event_name.clone().unwrap())
+            .collect();
+        assert_eq!(names, ["CreateBucket", "ConsoleLogin"]);
+    }
+}
+
+#[test]
+fn lookup_events_json_and_filter_log_events_forms() {
+    let record = r#"{"eventVersion":"1.08","eventID":"e1","eventTime":"2024-01-01T00:00:00Z","eventName":"ListBuckets"}"#;
+    let escaped = serde_json::to_string(record).unwrap();
+    let lookup = format!(
+        r#"{{"Events":[{{"EventId":"e1","EventName":"ListBuckets","EventTime":"2024-01-01 00:00:00+00:00","CloudTrailEvent":{escaped}}}],"NextToken":"x"}}"#
+    );
+    let got = ingest_file("lookup.json", lookup.as_bytes(), &Limits::default());
+    assert_eq!(
+        (got.report.format, got.records.len()),
+        (Format::LookupEvents, 1)
+    );
+    let filter = format!(
+        r#"{{"events":[{{"logStreamName":"s","timestamp":1,"message":{escaped},"ingestionTime":2,"eventId":"9"}}],"searchedLogStreams":[]}}"#
+    );
+    let got = ingest_file("filter.json", filter.as_bytes(), &Limits::default());
+    assert_eq!(
+        (got.report.format, got.records.len()),
+        (Format::CloudWatchLogsEvents, 1)
+    );
+    let control = r#"{"messageType":"CONTROL_MESSAGE","owner":"CloudwatchLogs","logGroup":"","logStream":"","subscriptionFilters":[],"logEvents":[{"id":"","timestamp":1,"message":"CWL CONTROL MESSAGE: Checking health of destination Firehose."}]}"#;
+    let got = ingest_file("control.json", control.as_bytes(), &Limits::default());
+    assert_eq!(
+        (got.report.format, got.records.len()),
+        (Format::CloudWatchLogsSubscription, 0)
+    );
+    assert!(got.report.issues.is_empty());
+    assert!(got
+        .report
+        .notes
+        .iter()
+        .any(|n| n.contains("CONTROL_MESSAGE")));
+}
