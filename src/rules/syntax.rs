@@ -201,25 +201,34 @@ impl Parser<'_> {
             let value = self.value(depth + 1)?;
             members.push(Member { key, value });
             self.skip_ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
-                    return Ok(NodeKind::Object(members));
-                }
-                None => {
-                    return Err(self.error_at(
-                        self.pos,
-                        "Unexpected end-of-input: expected close marker for Object",
-                    ))
-                }
-                Some(_) => {
-                    let found = self.describe_char(self.pos);
-                    return Err(self.error_at(
-                        self.pos,
-                        &format!("Unexpected character ({found}): was expecting comma to separate Object entries"),
-                    ));
-                }
+            if self.comma_or_close(b'}', "Object")? {
+                return Ok(NodeKind::Object(members));
+            }
+        }
+    }
+
+    /// After a member or an item: `,` goes on (`false`), the closing bracket ends the
+    /// container (`true`); anything else is Jackson's error for that container.
+    fn comma_or_close(&mut self, close: u8, container: &str) -> Result<bool, PatternError> {
+        match self.peek() {
+            Some(b',') => {
+                self.pos += 1;
+                Ok(false)
+            }
+            Some(c) if c == close => {
+                self.pos += 1;
+                Ok(true)
+            }
+            None => Err(self.error_at(
+                self.pos,
+                &format!("Unexpected end-of-input: expected close marker for {container}"),
+            )),
+            Some(_) => {
+                let found = self.describe_char(self.pos);
+                Err(self.error_at(
+                    self.pos,
+                    &format!("Unexpected character ({found}): was expecting comma to separate {container} entries"),
+                ))
             }
         }
     }
@@ -243,25 +252,8 @@ impl Parser<'_> {
             }
             items.push(self.value(depth + 1)?);
             self.skip_ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    self.pos += 1;
-                    return Ok(NodeKind::Array(items));
-                }
-                None => {
-                    return Err(self.error_at(
-                        self.pos,
-                        "Unexpected end-of-input: expected close marker for Array",
-                    ))
-                }
-                Some(_) => {
-                    let found = self.describe_char(self.pos);
-                    return Err(self.error_at(
-                        self.pos,
-                        &format!("Unexpected character ({found}): was expecting comma to separate Array entries"),
-                    ));
-                }
+            if self.comma_or_close(b']', "Array")? {
+                return Ok(NodeKind::Array(items));
             }
         }
     }
