@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use proptest::prelude::*;
 use serde_json::Value;
 use trailglass::orgs::*;
-use trailglass::time::{parse_json_timestamp, parse_timestamp};
+use trailglass::time::parse_timestamp;
 
 fn fixture(name: &str) -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -32,23 +32,8 @@ fn records(name: &str) -> Vec<Value> {
     }
 }
 
-/// What the session would compute over all loaded events.
 fn context(records: &[Value]) -> OrgContext {
-    let mut ctx = OrgContext::default();
-    for r in records {
-        if let Some(time) = parse_json_timestamp(&r["eventTime"]) {
-            ctx.latest_event_time = ctx.latest_event_time.max(Some(time));
-        }
-        for account in [&r["recipientAccountId"], &r["userIdentity"]["accountId"]] {
-            if let Some(a) = account.as_str() {
-                ctx.accounts_seen.insert(a.to_string());
-            }
-        }
-        if let Some(region) = r["awsRegion"].as_str() {
-            ctx.regions_seen.insert(region.to_string());
-        }
-    }
-    ctx
+    OrgContext::from_records(records)
 }
 
 fn run(records: &[Value]) -> OrgReport {

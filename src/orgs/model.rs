@@ -21,6 +21,29 @@ pub struct OrgContext {
     pub regions_seen: BTreeSet<String>,
 }
 
+impl OrgContext {
+    /// The context of exactly these records (the app builds it from its store instead).
+    pub fn from_records<'a>(
+        records: impl IntoIterator<Item = &'a serde_json::Value>,
+    ) -> OrgContext {
+        let mut ctx = OrgContext::default();
+        for r in records {
+            if let Some(time) = crate::time::parse_json_timestamp(&r["eventTime"]) {
+                ctx.latest_event_time = ctx.latest_event_time.max(Some(time));
+            }
+            for account in [&r["recipientAccountId"], &r["userIdentity"]["accountId"]] {
+                if let Some(a) = account.as_str() {
+                    ctx.accounts_seen.insert(a.to_owned());
+                }
+            }
+            if let Some(region) = r["awsRegion"].as_str() {
+                ctx.regions_seen.insert(region.to_owned());
+            }
+        }
+        ctx
+    }
+}
+
 /// Every lifecycle reconstructed from the Organizations events of one load.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct OrgReport {

@@ -63,23 +63,8 @@ fn by(v: Value, who: Value) -> Value {
     set(v, "recipientAccountId", account)
 }
 
-/// The context the caller would build from these records alone.
 fn ctx_of(records: &[Value]) -> OrgContext {
-    let mut ctx = OrgContext::default();
-    for r in records {
-        if let Some(time) = super::record::timestamp(&r["eventTime"]) {
-            ctx.latest_event_time = ctx.latest_event_time.max(Some(time));
-        }
-        for account in [&r["recipientAccountId"], &r["userIdentity"]["accountId"]] {
-            if let Some(a) = account.as_str() {
-                ctx.accounts_seen.insert(a.to_string());
-            }
-        }
-        if let Some(region) = r["awsRegion"].as_str() {
-            ctx.regions_seen.insert(region.to_string());
-        }
-    }
-    ctx
+    OrgContext::from_records(records)
 }
 
 fn run(records: &[Value]) -> OrgReport {
