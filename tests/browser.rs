@@ -69,3 +69,13 @@ async fn a_browser_file_is_read_back_byte_for_byte() {
     let bytes = gloo::file::futures::read_as_bytes(&file).await.unwrap();
     assert_eq!(bytes, GZ);
 }
+
+#[path = "support/vectors.rs"]
+mod vectors;
+
+#[wasm_bindgen_test]
+fn every_eventbridge_vector_passes_in_the_browser_build() {
+    let report = vectors::check(include_str!("fixtures/eventbridge/vectors.json"));
+    assert!(report.vectors > 200, "{} vectors", report.vectors);
+    assert!(report.failures.is_empty(), "{:#?}", report.failures);
+}
