@@ -10,6 +10,7 @@ use std::rc::Rc;
 use gloo::file::futures::read_as_bytes;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{DragEvent, HtmlInputElement};
+use yew::platform::pinned::oneshot;
 use yew::prelude::*;
 
 use super::engine::Engine;
@@ -235,7 +236,11 @@ pub fn app() -> Html {
         use_effect_with((), move |_| {
             let hash = web_sys::window().and_then(|w| w.location().hash().ok());
             let keys = hash.unwrap_or_default();
-            if keys.trim_start_matches('#').split('&').any(|k| k == "sample") {
+            if keys
+                .trim_start_matches('#')
+                .split('&')
+                .any(|k| k == "sample")
+            {
                 on_sample.emit(());
             }
         });
@@ -377,7 +382,9 @@ pub fn app() -> Html {
                     <RulesView engine={(*engine).clone()} generation={s.summary.as_ref().map_or(0, |x| x.generation)}
                                on_show_rule={show_rule} />
                 } else if s.tab == Tab::Events {
-                    <EventTable engine={(*engine).clone()} total={s.view.total} generation={s.view.generation} />
+                    <EventTable engine={(*engine).clone()} total={s.view.total} generation={s.view.generation}
+                                data_generation={s.summary.as_ref().map_or(0, |x| x.generation)}
+                                on_show_events={show_events.clone()} />
                 } else {
                     <OrgsView engine={(*engine).clone()} generation={s.summary.as_ref().map_or(0, |x| x.generation)}
                               on_show_events={show_events.clone()} />
@@ -403,6 +410,9 @@ async fn load_files(
     });
     let mut batch: Vec<InputFile> = Vec::new();
     let mut batch_bytes = 0;
+    // At most one batch in the worker while the page reads the next: reading and parsing
+    // overlap, and memory stays bounded (backpressure).
+    let mut in_flight: Option<(oneshot::Receiver<Response>, u64)> = None;
     for picked in files {
         // Cancel keeps what was read: the partial batch still goes to the worker below.
         if cancel.get() {
@@ -424,23 +434,34 @@ async fn load_files(
         batch_bytes += input.bytes.len();
         batch.push(input);
         if batch.len() >= BATCH_FILES || batch_bytes >= BATCH_BYTES {
-            send_batch(&engine, &dispatcher, std::mem::take(&mut batch)).await;
+            settle(&dispatcher, in_flight.take()).await;
+            let bytes = batch_bytes as u64;
+            in_flight = Some((
+                engine.send(Request::AddFiles(std::mem::take(&mut batch))),
+                bytes,
+            ));
             batch_bytes = 0;
         }
     }
+    settle(&dispatcher, in_flight.take()).await;
     if !batch.is_empty() {
-        send_batch(&engine, &dispatcher, batch).await;
+        let bytes = batch_bytes as u64;
+        settle(
+            &dispatcher,
+            Some((engine.send(Request::AddFiles(batch)), bytes)),
+        )
+        .await;
     }
     finish(&engine, &dispatcher).await;
 }
 
-async fn send_batch(
-    engine: &Engine,
+/// Waits for a batch's answer and shows its progress.
+async fn settle(
     dispatcher: &UseReducerDispatcher<AppState>,
-    batch: Vec<InputFile>,
+    sent: Option<(oneshot::Receiver<Response>, u64)>,
 ) {
-    let bytes = batch.iter().map(|f| f.bytes.len() as u64).sum();
-    if let Some(Response::Added { reports, events }) = engine.ask(Request::AddFiles(batch)).await {
+    let Some((answer, bytes)) = sent else { return };
+    if let Ok(Response::Added { reports, events }) = answer.await {
         dispatcher.dispatch(Action::Progress {
             reports,
             bytes,

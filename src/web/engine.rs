@@ -49,9 +49,15 @@ impl Engine {
 
     /// Sends a request and waits for its answer; `None` if the worker went away.
     pub async fn ask(&self, request: Request) -> Option<Response> {
+        self.send(request).await.ok()
+    }
+
+    /// Sends a request now and returns where its answer will arrive, so the caller can do
+    /// other work (read the next files) while the worker is busy.
+    pub fn send(&self, request: Request) -> oneshot::Receiver<Response> {
         let (tx, rx) = oneshot::channel();
         self.inner.waiting.borrow_mut().push_back(tx);
         self.inner.bridge.send(request);
-        rx.await.ok()
+        rx
     }
 }
