@@ -12,9 +12,14 @@ use trailglass::sample::Generator;
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let out = PathBuf::from(args.next().expect("usage: generate OUT_DIR [EVENTS] [EVENTS_PER_FILE]"));
+    let out = PathBuf::from(
+        args.next()
+            .expect("usage: generate OUT_DIR [EVENTS] [EVENTS_PER_FILE]"),
+    );
     let events: usize = args.next().map_or(200_000, |a| a.parse().expect("EVENTS"));
-    let per_file: usize = args.next().map_or(100, |a| a.parse().expect("EVENTS_PER_FILE"));
+    let per_file: usize = args
+        .next()
+        .map_or(100, |a| a.parse().expect("EVENTS_PER_FILE"));
     let mut gen = Generator::new(2026);
     let mut records = gen.org_story(1_700_000_000_000);
     while records.len() < events {
@@ -29,13 +34,24 @@ fn main() {
             chunk.rotate_left(chunk.len() / 3);
         }
         let first = &chunk[0];
-        let account = first["recipientAccountId"].as_str().unwrap_or("111111111111");
+        let account = first["recipientAccountId"]
+            .as_str()
+            .unwrap_or("111111111111");
         let region = first["awsRegion"].as_str().unwrap_or("us-east-1");
-        let time = first["eventTime"].as_str().unwrap_or("2023-11-14T00:00:00Z");
+        let time = first["eventTime"]
+            .as_str()
+            .unwrap_or("2023-11-14T00:00:00Z");
         let (date, clock) = time.split_once('T').unwrap_or(("2023-11-14", "00:00:00Z"));
-        let dir = out.join(format!("AWSLogs/{account}/CloudTrail/{region}/{}", date.replace('-', "/")));
+        let dir = out.join(format!(
+            "AWSLogs/{account}/CloudTrail/{region}/{}",
+            date.replace('-', "/")
+        ));
         std::fs::create_dir_all(&dir).unwrap();
-        let stamp = format!("{}T{}Z", date.replace('-', ""), &clock.replace(':', "")[..4]);
+        let stamp = format!(
+            "{}T{}Z",
+            date.replace('-', ""),
+            &clock.replace(':', "")[..4]
+        );
         let name = format!("{account}_CloudTrail_{region}_{stamp}_{n:08x}.json.gz");
         let text = serde_json::json!({ "Records": chunk }).to_string();
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());

@@ -96,7 +96,10 @@ impl Identity {
                 .arn_resource()
                 .map(str::to_owned)
                 .or_else(|| self.issuer_session().map(|s| format!("federated-user/{s}"))),
-            Some("AWSService") => self.invoked_by.clone().or_else(|| Some("AWS service".to_owned())),
+            Some("AWSService") => self
+                .invoked_by
+                .clone()
+                .or_else(|| Some("AWS service".to_owned())),
             Some("AWSAccount") => self
                 .account_id
                 .clone()
@@ -302,8 +305,10 @@ impl<'de> Deserialize<'de> for IdentityFields {
                     let slot = match &*key {
                         "onBehalfOf" => {
                             let on_behalf: serde_json::Value = map.next_value()?;
-                            id.on_behalf_of_user_id =
-                                on_behalf.get("userId").and_then(|u| u.as_str()).map(str::to_owned);
+                            id.on_behalf_of_user_id = on_behalf
+                                .get("userId")
+                                .and_then(|u| u.as_str())
+                                .map(str::to_owned);
                             continue;
                         }
                         "sessionContext" => {
