@@ -66,7 +66,13 @@ impl Session {
     pub fn handle(&mut self, request: Request) -> Response {
         match request {
             Request::Reset => {
-                *self = Session::with_limits(self.limits.clone());
+                // Generations keep counting across a reset: answers cached by the page
+                // under an old number must never look current again.
+                let generation = self.generation + 1;
+                *self = Session {
+                    generation,
+                    ..Session::with_limits(self.limits.clone())
+                };
                 Response::Reset
             }
             Request::AddFiles(files) => {

@@ -62,6 +62,29 @@ pub struct View {
     pub generation: u32,
 }
 
+/// Shared data compared by identity: comparing props must not walk 50,000 ledger rows.
+#[derive(Debug, Default)]
+pub struct Shared<T>(pub Rc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(Rc::clone(&self.0))
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct AppState {
     pub tab: Tab,
@@ -72,8 +95,13 @@ pub struct AppState {
     pub bytes_total: u64,
     pub bytes_done: u64,
     pub events: u32,
-    /// Ledger entries received while loading (the summary replaces them when done).
-    pub reports: Vec<FileReport>,
+    /// Ledger entries with problems received while this load runs (all entries arrive
+    /// with the summary; keeping only these keeps each progress step O(batch)).
+    pub problems: Shared<Vec<FileReport>>,
+    /// Records or files skipped so far in this load.
+    pub skipped: u32,
+    /// Every file's ledger entry, as of the last finished load.
+    pub ledger: Shared<Vec<FileReport>>,
     pub summary: Option<Rc<Summary>>,
     pub cancelled: bool,
     pub dragging: bool,
@@ -94,7 +122,9 @@ impl Default for AppState {
             bytes_total: 0,
             bytes_done: 0,
             events: 0,
-            reports: Vec::new(),
+            problems: Shared::default(),
+            skipped: 0,
+            ledger: Shared::default(),
             summary: None,
             cancelled: false,
             dragging: false,
@@ -134,11 +164,8 @@ impl Reducible for AppState {
                 s.bytes_total = bytes;
                 s.bytes_done = 0;
                 s.cancelled = false;
-                s.reports = s
-                    .summary
-                    .as_ref()
-                    .map(|x| x.ledger.clone())
-                    .unwrap_or_default();
+                s.problems = Shared::default();
+                s.skipped = 0;
             }
             Action::Progress {
                 reports,
@@ -148,9 +175,18 @@ impl Reducible for AppState {
                 s.files_done += reports.len() as u32;
                 s.bytes_done += bytes;
                 s.events = events;
-                s.reports.extend(reports);
+                s.skipped += reports.iter().map(|r| r.skipped).sum::<u32>();
+                let problems: Vec<FileReport> = reports
+                    .into_iter()
+                    .filter(|r| !r.issues.is_empty())
+                    .collect();
+                if !problems.is_empty() {
+                    let mut all = (*s.problems.0).clone();
+                    all.extend(problems);
+                    s.problems = Shared(Rc::new(all));
+                }
             }
-            Action::Loaded(summary) => {
+            Action::Loaded(mut summary) => {
                 s.load = LoadState::Done;
                 s.events = summary.stats.events;
                 s.view = View {
@@ -158,7 +194,8 @@ impl Reducible for AppState {
                     total: summary.stats.events,
                     generation: summary.generation,
                 };
-                s.reports.clear();
+                s.problems = Shared::default();
+                s.ledger = Shared(Rc::new(std::mem::take(&mut summary.ledger)));
                 s.summary = Some(Rc::new(summary));
             }
             Action::Cancel => s.cancelled = true,
@@ -352,12 +389,16 @@ pub fn app() -> Html {
                 <button class="button" data-testid="clear" onclick={on_clear} disabled={loading}>{"Clear"}</button>
                 <span class="privacy">{"Files are read in this tab only: nothing is uploaded."}</span>
             </header>
-            <LoadStatus state={s.clone()} on_cancel={on_cancel} />
+            <LoadStatus load={s.load} files_done={s.files_done} files_total={s.files_total}
+                        bytes_done={s.bytes_done} bytes_total={s.bytes_total} events={s.events}
+                        skipped={s.summary.as_ref().filter(|_| s.load == LoadState::Done).map_or(s.skipped, |x| x.skipped)}
+                        files={s.summary.as_ref().filter(|_| s.load == LoadState::Done).map_or(s.files_done, |x| x.files)}
+                        cancelled={s.cancelled} on_cancel={on_cancel} />
             if let Some(summary) = &s.summary {
                 <SummaryView summary={Rc::clone(summary)} />
-                <Ledger reports={summary.ledger.clone()} />
-            } else if !s.reports.is_empty() {
-                <Ledger reports={s.reports.clone()} />
+                <Ledger reports={s.ledger.clone()} />
+            } else if !s.problems.is_empty() {
+                <Ledger reports={s.problems.clone()} />
             } else if !loading {
                 <div class="empty-state">
                     <p class="big">{"Drop CloudTrail files or folders anywhere on this page"}</p>
@@ -478,20 +519,23 @@ async fn finish(engine: &Engine, dispatcher: &UseReducerDispatcher<AppState>) {
 
 #[derive(Properties, PartialEq)]
 struct LoadStatusProps {
-    state: AppState,
+    load: LoadState,
+    files_done: u32,
+    files_total: u32,
+    bytes_done: u64,
+    bytes_total: u64,
+    events: u32,
+    /// Files read (when done: all files in the ledger).
+    files: u32,
+    skipped: u32,
+    cancelled: bool,
     on_cancel: Callback<MouseEvent>,
 }
 
 #[function_component(LoadStatus)]
 fn load_status(props: &LoadStatusProps) -> Html {
-    let s = &props.state;
-    let (files, errors) = match &s.summary {
-        Some(summary) if s.load == LoadState::Done => (summary.files, summary.skipped),
-        _ => (
-            s.files_done,
-            s.reports.iter().map(|r| r.skipped).sum::<u32>(),
-        ),
-    };
+    let s = props;
+    let (files, errors) = (s.files, s.skipped);
     let fraction = if s.bytes_total > 0 {
         s.bytes_done as f64 / s.bytes_total as f64
     } else if s.files_total > 0 {
@@ -570,7 +614,7 @@ fn summary_view(props: &SummaryProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct LedgerProps {
-    reports: Vec<FileReport>,
+    reports: Shared<Vec<FileReport>>,
 }
 
 /// Most ledger rows drawn at once; the rest are counted (tens of thousands of clean files

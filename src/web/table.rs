@@ -10,6 +10,7 @@ use web_sys::{Element, KeyboardEvent};
 use yew::prelude::*;
 
 use super::engine::Engine;
+use super::orgs_view::{lifecycle_links, use_org_report, PartOf, ShowEvents};
 use crate::display;
 use crate::protocol::{Request, Response};
 use crate::store::Row;
@@ -27,6 +28,13 @@ pub struct EventTableProps {
     pub total: u32,
     /// Changes whenever the loaded data does; cached pages are then stale.
     pub generation: u32,
+    /// The loaded data's generation (not the view's): the Organizations report is asked
+    /// for once per value, for the detail pane's "Part of" links.
+    #[prop_or_default]
+    pub data_generation: u32,
+    /// Show these events (a lifecycle's) in the table.
+    #[prop_or_default]
+    pub on_show_events: ShowEvents,
 }
 
 type Pages = HashMap<u32, Rc<Vec<Row>>>;
@@ -96,6 +104,17 @@ pub fn event_table(props: &EventTableProps) -> Html {
         });
     }
 
+    // "Part of" links: the Organizations report, asked for once per data generation and only
+    // once an Organizations event is shown.
+    let shows_org_event = detail
+        .as_ref()
+        .is_some_and(|(row, _)| crate::orgs::is_org_event(&row.source, &row.name));
+    let org_report = use_org_report(&props.engine, props.data_generation, shows_org_event);
+    let part_of = match (&*detail, org_report.current(props.data_generation)) {
+        (Some((row, _)), Some(report)) => lifecycle_links(report, &row.event_id),
+        _ => Vec::new(),
+    };
+
     let on_scroll = {
         let (scroll_top, height, viewport) = (scroll_top.clone(), height.clone(), viewport.clone());
         Callback::from(move |_: Event| {
@@ -149,7 +168,15 @@ pub fn event_table(props: &EventTableProps) -> Html {
                 <div key={i} class={classes!("event-row", is_selected.then_some("selected"), (!r.error_code.is_empty()).then_some("error"))}
                      style={top} data-testid="event-row" data-event-id={r.event_id.clone()} onclick={onclick}>
                     <span class="c-time">{display::time(r.time)}</span>
-                    <span class="c-name">{&r.name}{ if r.summary_only { " ·csv" } else { "" } }</span>
+                    if r.rules.is_empty() {
+                        <span class="c-name">{&r.name}{ if r.summary_only { " ·csv" } else { "" } }</span>
+                    } else {
+                        // Watch rules the event matches, as badges (styles/rules.css).
+                        <span class="c-name with-rules" title={format!("{} · rules: {}", r.name, r.rules.join(", "))}>
+                            <span class="name">{&r.name}{ if r.summary_only { " ·csv" } else { "" } }</span>
+                            { for r.rules.iter().map(|rule| html! { <span class="rule-badge">{rule}</span> }) }
+                        </span>
+                    }
                     <span class="c-source">{r.source.trim_end_matches(".amazonaws.com")}</span>
                     <span class="c-principal" title={r.identity_type.clone()}>{&r.principal}</span>
                     <span class="c-account">{&r.account}</span>
@@ -177,7 +204,7 @@ pub fn event_table(props: &EventTableProps) -> Html {
                     </div>
                 </div>
             </div>
-            <Detail detail={(*detail).clone()} />
+            <Detail detail={(*detail).clone()} part_of={part_of} on_show_events={props.on_show_events.clone()} />
         </div>
     }
 }
@@ -219,6 +246,11 @@ fn fetch_page(
 #[derive(Properties, PartialEq)]
 struct DetailProps {
     detail: Option<(Row, String)>,
+    /// The Organizations lifecycles the event belongs to.
+    #[prop_or_default]
+    part_of: Vec<super::orgs_view::LifecycleLink>,
+    #[prop_or_default]
+    on_show_events: ShowEvents,
 }
 
 #[function_component(Detail)]
@@ -239,6 +271,7 @@ fn detail(props: &DetailProps) -> Html {
                { if row.account.is_empty() { String::new() } else { format!(" in account {}", row.account) } }</p>
             if !row.error_code.is_empty() { <p class="error">{"Error: "}{&row.error_code}</p> }
             if row.summary_only { <p class="muted">{"From a CSV export: summary only."}</p> }
+            <PartOf links={props.part_of.clone()} on_show_events={props.on_show_events.clone()} />
             <pre class="json">{pretty}</pre>
         </aside>
     }
