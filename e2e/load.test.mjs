@@ -135,6 +135,8 @@ test('the sample loads, rows open the detail pane, and j/k move the selection', 
   // Virtualised: far fewer rows in the DOM than events.
   const inDom = await rows.count();
   assert.ok(inDom > 10 && inDom < status.events, `rows in DOM: ${inDom}`);
+  // The starter watch rules run without opening their tab: matching rows carry badges.
+  await page.waitForSelector('[data-testid=event-row] [data-testid=rule-badge]');
   const firstId = await rows.nth(0).getAttribute('data-event-id');
   await rows.nth(0).click();
   await page.waitForSelector(`[data-testid=detail][data-event-id="${firstId}"]`);

@@ -108,10 +108,15 @@ impl Session {
                 generation: self.generation,
                 report: Box::new(self.orgs().clone()),
             },
-            Request::SetRules(specs) => Response::Rules {
-                generation: self.generation,
-                results: self.set_rules(specs),
-            },
+            Request::SetRules(specs) => {
+                let results = self.set_rules(specs);
+                // Rows carry their rules' badges: rows cached by the page are stale now.
+                self.generation += 1;
+                Response::Rules {
+                    generation: self.generation,
+                    results,
+                }
+            }
             Request::Rows { offset, len } => {
                 self.refresh_rules();
                 let rows = self

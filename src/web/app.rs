@@ -148,6 +148,8 @@ pub enum Action {
     Dragging(bool),
     ShowTab(Tab),
     ViewChanged(View),
+    /// The same events, different rows (rule badges): cached rows are stale.
+    RowsChanged(u32),
 }
 
 impl Reducible for AppState {
@@ -202,6 +204,7 @@ impl Reducible for AppState {
             Action::Cleared => s = AppState::default(),
             Action::Dragging(on) => s.dragging = on,
             Action::ShowTab(tab) => s.tab = tab,
+            Action::RowsChanged(generation) => s.view.generation = generation,
             Action::ViewChanged(view) => {
                 s.view = view;
                 s.tab = Tab::Events;
@@ -323,6 +326,10 @@ pub fn app() -> Html {
     let show_events = show_view.reform(|(label, ids): (Option<String>, Option<Vec<String>>)| {
         (label, ids.map_or(ViewFilter::All, ViewFilter::EventIds))
     });
+    let rows_changed = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |generation: u32| dispatcher.dispatch(Action::RowsChanged(generation)))
+    };
     let show_rule =
         show_view.reform(|name: String| (Some(format!("rule {name}")), ViewFilter::Rule(name)));
 
@@ -419,14 +426,17 @@ pub fn app() -> Html {
                         </span>
                     }
                 </nav>
-                if s.tab == Tab::Rules {
+                // Always mounted (hidden when another tab shows) so the saved rules reach
+                // the worker at once: badges and counts exist before the tab is opened.
+                <div class="rules-tab" hidden={s.tab != Tab::Rules}>
                     <RulesView engine={(*engine).clone()} generation={s.summary.as_ref().map_or(0, |x| x.generation)}
-                               on_show_rule={show_rule} />
-                } else if s.tab == Tab::Events {
+                               on_show_rule={show_rule} on_applied={rows_changed} />
+                </div>
+                if s.tab == Tab::Events {
                     <EventTable engine={(*engine).clone()} total={s.view.total} generation={s.view.generation}
                                 data_generation={s.summary.as_ref().map_or(0, |x| x.generation)}
                                 on_show_events={show_events.clone()} />
-                } else {
+                } else if s.tab == Tab::Organization {
                     <OrgsView engine={(*engine).clone()} generation={s.summary.as_ref().map_or(0, |x| x.generation)}
                               on_show_events={show_events.clone()} />
                 }

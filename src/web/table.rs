@@ -174,7 +174,7 @@ pub fn event_table(props: &EventTableProps) -> Html {
                         // Watch rules the event matches, as badges (styles/rules.css).
                         <span class="c-name with-rules" title={format!("{} · rules: {}", r.name, r.rules.join(", "))}>
                             <span class="name">{&r.name}{ if r.summary_only { " ·csv" } else { "" } }</span>
-                            { for r.rules.iter().map(|rule| html! { <span class="rule-badge">{rule}</span> }) }
+                            { for r.rules.iter().map(|rule| html! { <span class="rule-badge" data-testid="rule-badge">{rule}</span> }) }
                         </span>
                     }
                     <span class="c-source">{r.source.trim_end_matches(".amazonaws.com")}</span>
