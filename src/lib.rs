@@ -14,6 +14,7 @@ pub mod ingest;
 pub mod intern;
 pub mod orgs;
 pub mod protocol;
+pub mod query;
 pub mod rules;
 pub mod sample;
 pub mod session;

@@ -50,6 +50,10 @@ pub struct Store {
     identity_type: Vec<Sym>,
     error_code: Vec<Sym>,
     event_type: Vec<Sym>,
+    source_ip: Vec<Sym>,
+    user_agent: Vec<Sym>,
+    /// "true" / "false" interned, `Sym::NONE` when absent.
+    read_only: Vec<Sym>,
     summary_only: Vec<bool>,
     file: Vec<FileId>,
     raw: Vec<Box<str>>,
@@ -145,6 +149,9 @@ impl Store {
             &mut self.identity_type,
             &mut self.error_code,
             &mut self.event_type,
+            &mut self.source_ip,
+            &mut self.user_agent,
+            &mut self.read_only,
         ] {
             col.push(Sym::NONE);
         }
@@ -165,6 +172,9 @@ impl Store {
         self.identity_type[i] = s.intern(r.identity.kind.as_deref());
         self.error_code[i] = s.intern(r.error_code.as_deref());
         self.event_type[i] = s.intern(r.event_type.as_deref());
+        self.source_ip[i] = s.intern(r.source_ip.as_deref());
+        self.user_agent[i] = s.intern(r.user_agent.as_deref());
+        self.read_only[i] = s.intern(r.read_only.map(|b| if b { "true" } else { "false" }));
         self.summary_only[i] = r.summary_only;
         self.file[i] = file;
         self.raw[i] = r.raw.into_boxed_str();
@@ -296,6 +306,67 @@ fn text_hash(text: &str) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     text.hash(&mut h);
     h.finish()
+}
+
+// --- query support
+
+/// A string column of the store, by the field it holds (see [`Store::column`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Column {
+    EventId,
+    EventName,
+    EventSource,
+    Region,
+    /// recipientAccountId, else userIdentity.accountId.
+    Account,
+    /// [`crate::event::Identity::principal`].
+    Principal,
+    /// userIdentity.type.
+    IdentityType,
+    ErrorCode,
+    EventType,
+    SourceIp,
+    UserAgent,
+    /// `"true"` / `"false"`.
+    ReadOnly,
+}
+
+impl Store {
+    /// The time column's value for events without a usable eventTime (sorts last).
+    pub const TIMELESS: EpochMillis = NO_TIME;
+
+    /// One string column, indexed by `EventId.0`; `Sym::NONE` where the field is absent.
+    pub fn column(&self, column: Column) -> &[Sym] {
+        match column {
+            Column::EventId => &self.event_id,
+            Column::EventName => &self.name,
+            Column::EventSource => &self.source,
+            Column::Region => &self.region,
+            Column::Account => &self.account,
+            Column::Principal => &self.principal,
+            Column::IdentityType => &self.identity_type,
+            Column::ErrorCode => &self.error_code,
+            Column::EventType => &self.event_type,
+            Column::SourceIp => &self.source_ip,
+            Column::UserAgent => &self.user_agent,
+            Column::ReadOnly => &self.read_only,
+        }
+    }
+
+    /// The time column, indexed by `EventId.0`; [`Store::TIMELESS`] where there is none.
+    pub fn time_column(&self) -> &[EpochMillis] {
+        &self.time
+    }
+
+    /// The string a column symbol stands for ("" for `Sym::NONE` or an unknown symbol).
+    pub fn resolve(&self, sym: Sym) -> &str {
+        self.strings.resolve(sym)
+    }
+
+    /// Number of interned strings, "" included: every `Sym` in a column is below it.
+    pub fn symbol_count(&self) -> usize {
+        self.strings.len()
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,120 @@
+//! What's measured: the query language over a store of generated events (default
+//! 1,000,000, `Generator::noise` through the same `Session` the worker runs): for a few
+//! typical queries (a column term, a wildcard, a NOT/OR combination, a time range, dotted
+//! paths, free text), the median latency of "query text changed → matching ids", i.e.
+//! `parse` + `compile` + `filter` (wall-clock medians of 7 runs), and how many events
+//! matched.
+//!
+//! Run with: cargo bench --bench query [-- EVENTS]
+//! (needs `[[bench]] name = "query" harness = false` in Cargo.toml)
+#![allow(clippy::disallowed_methods)] // Instant::now: native-only benchmark
+#![allow(clippy::unwrap_used)]
+
+use std::time::{Duration, Instant};
+
+use trailglass::query;
+use trailglass::sample::Generator;
+use trailglass::session::Session;
+
+const QUERIES: &[(&str, &str)] = &[
+    ("column term", "eventName:ConsoleLogin"),
+    ("column term, other case", "eventname:consolelogin"),
+    ("wildcard", "eventName:Describe*"),
+    ("wildcard inside", "eventName:*Role*"),
+    (
+        "NOT/OR combination",
+        "(eventSource:iam.amazonaws.com OR source:sts*) AND NOT readOnly:true -errorCode:*",
+    ),
+    ("time range", "eventTime:[2024-01-01 TO 2024-01-31]"),
+    (
+        "time range AND column",
+        "eventTime:>=2024-03 region:eu-west-1 identityType:Root",
+    ),
+    ("eventID (all distinct)", "eventID:0000*"),
+    ("dotted path, selective", "userIdentity.userName:carol"),
+    ("dotted path, number", "requestParameters.maxResults:50"),
+    (
+        "dotted path, on every event",
+        "userIdentity.sessionContext.sessionIssuer.userName:OrgAdmin",
+    ),
+    (
+        "dotted path behind a column",
+        "eventName:CreateRole AND userIdentity.userName:alice",
+    ),
+    ("free text, 4% of events", "denied"),
+    ("free text, no hit", "zzzz"),
+    ("free text, everywhere", "amazonaws"),
+    (
+        "free text behind a column",
+        "errorCode:AccessDenied AND \"perform CreateRole\"",
+    ),
+];
+
+fn main() {
+    let events: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+
+    let start = Instant::now();
+    let mut gen = Generator::new(42);
+    let mut session = Session::default();
+    let mut bytes = 0;
+    for chunk in 0..events.div_ceil(10_000) {
+        let records: Vec<_> = (0..10_000.min(events - chunk * 10_000))
+            .map(|_| gen.noise())
+            .collect();
+        let text = serde_json::json!({ "Records": records }).to_string();
+        bytes += text.len();
+        session.add_file(&format!("f{chunk}.json"), text.as_bytes());
+    }
+    let summary = session.finish();
+    println!(
+        "store: {} events, {:.0} MB of JSON, ingested in {:.1} s",
+        summary.stats.events,
+        bytes as f64 / 1e6,
+        start.elapsed().as_secs_f64()
+    );
+    let store = session.store();
+    // One untimed pass: the first large allocations after a big ingest are slow (the
+    // allocator consolidates freed memory), which would charge the first query.
+    for (_, text) in QUERIES {
+        query::filter(store, &query::compile(&query::parse(text).unwrap(), store));
+    }
+
+    println!(
+        "{:<30} {:>8} {:>9} {:>9} {:>9}",
+        "query", "matches", "compile", "filter", "total"
+    );
+    for (what, text) in QUERIES {
+        let (mut compile, mut filter, mut total) = (vec![], vec![], vec![]);
+        let mut matches = 0;
+        for _ in 0..7 {
+            let t0 = Instant::now();
+            let ast = query::parse(text).unwrap();
+            let plan = query::compile(&ast, store);
+            let t1 = Instant::now();
+            let ids = query::filter(store, &plan);
+            let t2 = Instant::now();
+            matches = ids.len();
+            compile.push(t1 - t0);
+            filter.push(t2 - t1);
+            total.push(t2 - t0);
+        }
+        println!(
+            "{what:<30} {matches:>8} {:>9} {:>9} {:>9}   {text}",
+            ms(median(compile)),
+            ms(median(filter)),
+            ms(median(total)),
+        );
+    }
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}

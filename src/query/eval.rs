@@ -1,0 +1,249 @@
+//! Running a [`Plan`]: one event at a time ([`Plan::matches`]), or over the whole store
+//! a column at a time ([`filter`]).
+//!
+//! Implementation note: [`filter`] evaluates every node into a bitset over event ids,
+//! under a mask of the events whose answer still matters. Column and time conditions
+//! run as tight loops over their column; JSON conditions (paths, free text) only visit
+//! events in the mask, so `eventName:X AND requestParameters.y:z` reads the JSON of
+//! the `eventName:X` events only. `AND` narrows the mask for later children, `OR`
+//! removes the events already accepted.
+
+use crate::store::{EventId, Store};
+
+use super::json::{any_path_value, any_string_value, may_contain, needle_in_values};
+use super::plan::{Node, PathLeaf, Plan, TextLeaf};
+
+impl Plan {
+    /// Whether event `id` matches (false for an id the store does not hold).
+    pub fn matches(&self, store: &Store, id: EventId) -> bool {
+        let i = id.0 as usize;
+        i < store.len() && node_matches(&self.root, store, i)
+    }
+
+    /// Whether the plan matches every event (the empty query, `*`).
+    pub fn is_all(&self) -> bool {
+        matches!(self.root, Node::Const(true))
+    }
+}
+
+/// The matching events, in the store's time order ([`Store::sorted`]).
+pub fn filter(store: &Store, plan: &Plan) -> Vec<EventId> {
+    if plan.is_all() {
+        return store.sorted().to_vec();
+    }
+    let all = Bits::full(store.len());
+    let hits = eval(&plan.root, store, &all);
+    store
+        .sorted()
+        .iter()
+        .copied()
+        .filter(|id| hits.get(id.0 as usize))
+        .collect()
+}
+
+/// The events of `candidates` that match, in the order given: for refining a previous
+/// result when the new query is known to be narrower ([`Ast::narrows`]), so that typing a
+/// longer word only rescans the events the shorter one matched.
+///
+/// [`Ast::narrows`]: super::Ast::narrows
+pub fn filter_within(store: &Store, plan: &Plan, candidates: &[EventId]) -> Vec<EventId> {
+    let len = store.len();
+    let mut mask = Bits::empty(len);
+    for id in candidates {
+        let i = id.0 as usize;
+        if let Some(w) = mask.words.get_mut(i / 64) {
+            *w |= 1 << (i % 64);
+        }
+    }
+    let hits = eval(&plan.root, store, &mask);
+    candidates
+        .iter()
+        .copied()
+        .filter(|id| hits.get(id.0 as usize))
+        .collect()
+}
+
+fn node_matches(node: &Node, store: &Store, i: usize) -> bool {
+    match node {
+        Node::Const(b) => *b,
+        Node::And(items) => items.iter().all(|n| node_matches(n, store, i)),
+        Node::Or(items) => items.iter().any(|n| node_matches(n, store, i)),
+        Node::Not(inner) => !node_matches(inner, store, i),
+        Node::Column { column, accept } => store
+            .column(*column)
+            .get(i)
+            .is_some_and(|&s| accept.contains(s)),
+        Node::Time { lo, hi } => store
+            .time_column()
+            .get(i)
+            .is_some_and(|t| lo <= t && t < hi),
+        Node::Path(leaf) => raw(store, i).is_some_and(|r| path_matches(leaf, r)),
+        Node::Text(leaf) => raw(store, i).is_some_and(|r| text_matches(leaf, r)),
+    }
+}
+
+fn path_matches(leaf: &PathLeaf, raw: &str) -> bool {
+    may_contain(raw, &leaf.anchors) && any_path_value(raw, &leaf.path, &mut |r| leaf.test.test(&r))
+}
+
+fn text_matches(leaf: &TextLeaf, raw: &str) -> bool {
+    if let Some(needle) = &leaf.literal {
+        return needle_in_values(raw, needle);
+    }
+    may_contain(raw, &leaf.anchors) && any_string_value(raw, &mut |s| leaf.matcher.is_match(s))
+}
+
+// --- whole-store evaluation
+
+/// A fixed-size bitset over event indexes; bits past `len` stay zero.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Bits {
+    words: Vec<u64>,
+    len: usize,
+}
+
+impl Bits {
+    pub(crate) fn empty(len: usize) -> Bits {
+        Bits {
+            words: vec![0; len.div_ceil(64)],
+            len,
+        }
+    }
+
+    pub(crate) fn full(len: usize) -> Bits {
+        let mut b = Bits {
+            words: vec![u64::MAX; len.div_ceil(64)],
+            len,
+        };
+        b.trim();
+        b
+    }
+
+    fn trim(&mut self) {
+        if self.len % 64 != 0 {
+            if let Some(last) = self.words.last_mut() {
+                *last &= (1u64 << (self.len % 64)) - 1;
+            }
+        }
+    }
+
+    pub(crate) fn get(&self, i: usize) -> bool {
+        self.words
+            .get(i / 64)
+            .is_some_and(|w| w >> (i % 64) & 1 == 1)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.words.iter().all(|&w| w == 0)
+    }
+
+    fn and(mut self, other: &Bits) -> Bits {
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a &= b;
+        }
+        self
+    }
+
+    fn and_not(mut self, other: &Bits) -> Bits {
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a &= !b;
+        }
+        self
+    }
+
+    fn or(mut self, other: &Bits) -> Bits {
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a |= b;
+        }
+        self
+    }
+
+    fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words.iter().enumerate().flat_map(|(wi, &w)| {
+            let mut w = w;
+            std::iter::from_fn(move || {
+                if w == 0 {
+                    return None;
+                }
+                let bit = w.trailing_zeros() as usize;
+                w &= w - 1;
+                Some(wi * 64 + bit)
+            })
+        })
+    }
+
+    /// Sets bit `i` for every `i < len` where `f(i)`, 64 at a time.
+    fn from_fn(len: usize, f: impl Fn(usize) -> bool) -> Bits {
+        let mut words = vec![0u64; len.div_ceil(64)];
+        for (wi, w) in words.iter_mut().enumerate() {
+            let base = wi * 64;
+            let n = (len - base).min(64);
+            let mut acc = 0u64;
+            for b in 0..n {
+                acc |= u64::from(f(base + b)) << b;
+            }
+            *w = acc;
+        }
+        Bits { words, len }
+    }
+}
+
+/// Evaluates `node` for the events in `mask`; the result is a subset of `mask`.
+fn eval(node: &Node, store: &Store, mask: &Bits) -> Bits {
+    let len = mask.len;
+    match node {
+        Node::Const(true) => mask.clone(),
+        Node::Const(false) => Bits::empty(len),
+        Node::Column { column, accept } => {
+            let col = store.column(*column);
+            Bits::from_fn(len, |i| col.get(i).is_some_and(|&s| accept.contains(s))).and(mask)
+        }
+        Node::Time { lo, hi } => {
+            let (lo, hi) = (*lo, *hi);
+            let times = store.time_column();
+            Bits::from_fn(len, |i| times.get(i).is_some_and(|&t| lo <= t && t < hi)).and(mask)
+        }
+        Node::Path(leaf) => raw_scan(store, mask, |raw| path_matches(leaf, raw)),
+        Node::Text(leaf) => raw_scan(store, mask, |raw| text_matches(leaf, raw)),
+        Node::Not(inner) => mask.clone().and_not(&eval(inner, store, mask)),
+        Node::And(items) => {
+            let mut acc = mask.clone();
+            for item in items {
+                if acc.is_empty() {
+                    break;
+                }
+                acc = eval(item, store, &acc);
+            }
+            acc
+        }
+        Node::Or(items) => {
+            let mut acc = Bits::empty(len);
+            let mut rest = mask.clone();
+            for item in items {
+                if rest.is_empty() {
+                    break;
+                }
+                let hit = eval(item, store, &rest);
+                rest = rest.and_not(&hit);
+                acc = acc.or(&hit);
+            }
+            acc
+        }
+    }
+}
+
+fn raw(store: &Store, i: usize) -> Option<&str> {
+    store.raw(EventId(u32::try_from(i).ok()?))
+}
+
+fn raw_scan(store: &Store, mask: &Bits, test: impl Fn(&str) -> bool) -> Bits {
+    let mut out = Bits::empty(mask.len);
+    for i in mask.ones() {
+        if raw(store, i).is_some_and(&test) {
+            if let Some(w) = out.words.get_mut(i / 64) {
+                *w |= 1 << (i % 64);
+            }
+        }
+    }
+    out
+}
