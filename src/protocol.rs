@@ -85,6 +85,9 @@ pub enum ViewFilter {
     EventIds(Vec<String>),
     /// The events a watch rule matches, by rule name.
     Rule(String),
+    /// The events a query matches (the timeline's query language); an invalid query
+    /// matches nothing (the page checks queries before sending them).
+    Query(String),
 }
 
 /// A watch rule: an EventBridge event pattern with a name.

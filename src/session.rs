@@ -216,6 +216,12 @@ impl Session {
                         .collect(),
                 )
             }
+            ViewFilter::Query(text) => Some(match crate::query::parse(text) {
+                Ok(ast) => {
+                    crate::query::filter(&self.store, &crate::query::compile(&ast, &self.store))
+                }
+                Err(_) => Vec::new(),
+            }),
             ViewFilter::EventIds(ids) => {
                 let mut ids: Vec<EventId> =
                     ids.iter().filter_map(|id| self.store.find(id)).collect();

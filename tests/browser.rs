@@ -78,5 +78,8 @@ fn every_eventbridge_vector_passes_in_the_browser_build() {
     let report = vectors::check(include_str!("fixtures/eventbridge/vectors.json"));
     assert!(report.vectors > 200, "{} vectors", report.vectors);
     assert!(report.failures.is_empty(), "{:#?}", report.failures);
-    assert!(report.fast_checked > 0, "the record fast path was never checked");
+    assert!(
+        report.fast_checked > 0,
+        "the record fast path was never checked"
+    );
 }

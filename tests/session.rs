@@ -144,3 +144,23 @@ fn watch_rules_match_unique_events_and_become_views() {
         .iter()
         .all(|r| r.name == "CreateAccountResult" && r.rules == ["account created"]));
 }
+
+#[test]
+fn a_query_becomes_the_view_and_an_invalid_one_matches_nothing() {
+    let mut session = Session::default();
+    session.handle(Request::LoadSample);
+    session.handle(Request::Finish);
+    let q = |s: &mut Session, text: &str| match s
+        .handle(Request::SetView(ViewFilter::Query(text.into())))
+    {
+        Response::View { total, .. } => total,
+        _ => panic!(),
+    };
+    assert_eq!(q(&mut session, "eventName:CreateAccountResult"), 3);
+    assert_eq!(q(&mut session, "eventName:CreateAccountResult AND serviceEventDetails.createAccountStatus.state:FAILED"), 1);
+    assert_eq!(q(&mut session, "eventName:(CreateAccount OR"), 0);
+    let Response::Rows { rows, .. } = session.handle(Request::Rows { offset: 0, len: 10 }) else {
+        panic!()
+    };
+    assert!(rows.is_empty());
+}

@@ -16,6 +16,7 @@ use yew::prelude::*;
 use super::engine::Engine;
 use super::files::{self, DroppedItems, PickedFile};
 use super::orgs_view::OrgsView;
+use super::query_bar::QueryBar;
 use super::rules_view::RulesView;
 use super::table::EventTable;
 use crate::display;
@@ -326,6 +327,13 @@ pub fn app() -> Html {
     let show_events = show_view.reform(|(label, ids): (Option<String>, Option<Vec<String>>)| {
         (label, ids.map_or(ViewFilter::All, ViewFilter::EventIds))
     });
+    let run_query = show_view.reform(|q: String| {
+        if q.trim().is_empty() {
+            (None, ViewFilter::All)
+        } else {
+            (Some(format!("query {q}")), ViewFilter::Query(q))
+        }
+    });
     let rows_changed = {
         let dispatcher = state.dispatcher();
         Callback::from(move |generation: u32| dispatcher.dispatch(Action::RowsChanged(generation)))
@@ -433,6 +441,7 @@ pub fn app() -> Html {
                                on_show_rule={show_rule} on_applied={rows_changed} />
                 </div>
                 if s.tab == Tab::Events {
+                    <QueryBar total={s.view.total} on_query={run_query} />
                     <EventTable engine={(*engine).clone()} total={s.view.total} generation={s.view.generation}
                                 data_generation={s.summary.as_ref().map_or(0, |x| x.generation)}
                                 on_show_events={show_events.clone()} />

@@ -6,6 +6,7 @@ pub mod app;
 pub mod engine;
 pub mod files;
 pub mod orgs_view;
+pub mod query_bar;
 pub mod rules_view;
 pub mod table;
 pub mod worker;

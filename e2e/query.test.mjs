@@ -1,0 +1,41 @@
+// The search box: queries in the timeline's language run in the worker; errors show
+// inline while typing, with their position.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openApp, waitDone } from './harness.mjs';
+
+let srv, browser;
+before(async () => { srv = await serve(); browser = await launch(); });
+after(async () => { await browser.close(); srv.server.close(); });
+
+const count = (page) => page.$eval('[data-testid=match-count]', (el) => Number(el.dataset.count));
+
+test('typed queries filter the table; invalid ones say where they are wrong', async () => {
+  const { page, log } = await openApp(browser.context, srv.url);
+  await page.click('[data-testid=load-sample]');
+  const { events } = await waitDone(page);
+  assert.equal(await count(page), events);
+
+  // The sample (src/sample.rs) has five CreateAccount calls and three results.
+  await page.fill('[data-testid=query]', 'eventName:CreateAccount*');
+  await page.waitForFunction(() => document.querySelector('[data-testid=match-count]').dataset.count === '8');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=event-row]').length === 8);
+  const names = await page.$$eval('[data-testid=event-row] .c-name', (c) => c.map((e) => e.textContent));
+  assert.ok(names.every((n) => n.startsWith('CreateAccount')), names.join());
+
+  // Boolean logic and _exists_: the refused CreateAccount is the only one with an error.
+  await page.fill('[data-testid=query]', 'eventName:CreateAccount AND _exists_:errorCode');
+  await page.waitForFunction(() => document.querySelector('[data-testid=match-count]').dataset.count === '1');
+
+  // An unfinished query is an error with a position, and the last good result stays.
+  await page.fill('[data-testid=query]', 'eventName:(CreateAccount OR');
+  const error = await page.waitForSelector('[data-testid=query-error]');
+  assert.match(await error.textContent(), /\d/);
+  assert.equal(await count(page), 1);
+
+  // Clearing the box shows everything again.
+  await page.fill('[data-testid=query]', '');
+  await page.waitForFunction((n) => document.querySelector('[data-testid=match-count]').dataset.count === String(n), events);
+  assert.equal(await page.locator('[data-testid=query-error]').count(), 0);
+  assert.deepEqual(log.errors, []);
+});
