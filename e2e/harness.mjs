@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -90,4 +92,27 @@ export function walk(dir, base = dir) {
     const p = path.join(dir, e.name);
     return e.isDirectory() ? walk(p, base) : [path.relative(base, p)];
   }).sort();
+}
+
+/// One test file's set-up: a server and a browser before the tests, and after them the
+/// check that no page sent a request anywhere but our own server (logs never leave).
+/// `open(hash)` opens the app in a new page whose log is checked at the end.
+export function suite({ cleanup } = {}) {
+  const s = { srv: null, browser: null, pages: [] };
+  before(async () => { s.srv = await serve(); s.browser = await launch(); });
+  after(async () => {
+    for (const { log } of s.pages) {
+      const foreign = log.requests.filter((u) => !u.startsWith(s.srv.origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
+      assert.deepEqual(foreign, [], 'requests to other origins');
+    }
+    await s.browser.close();
+    s.srv.server.close();
+    cleanup?.();
+  });
+  s.open = async (hash = '') => {
+    const app = await openApp(s.browser.context, s.srv.url + hash);
+    s.pages.push(app);
+    return app;
+  };
+  return s;
 }

@@ -1,29 +1,14 @@
 // Loading files in the real app in headless Chromium: the file input, a folder, a
 // synthetic drop, the sample, hostile input, and cancel.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, openApp, waitDone, ledger, walk, fixtures } from './harness.mjs';
+import { suite, waitDone, ledger, walk, fixtures } from './harness.mjs';
 
-let srv, browser;
-const pages = [];
-before(async () => { srv = await serve(); browser = await launch(); });
-after(async () => {
-  // Nothing may leave the machine: every request of every page went to our own server.
-  for (const { log } of pages) {
-    const foreign = log.requests.filter((u) => !u.startsWith(srv.origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
-    assert.deepEqual(foreign, [], 'requests to other origins');
-  }
-  await browser.close();
-  srv.server.close();
-});
+const env = suite();
 
-async function open() {
-  const app = await openApp(browser.context, srv.url);
-  pages.push(app);
-  return app;
-}
+const open = () => env.open();
 
 // What each fixture must give (from its SOURCES.md description, not from our output).
 const EXPECTED = {

@@ -2,30 +2,15 @@
 // expected lifecycles read from src/sample.rs, the data it is generated from), the orgs
 // fixtures (expectations from tests/orgs.rs), "show events" into the Events tab, and the
 // detail pane's "Part of" links back.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, openApp, waitDone, fixtures, root } from './harness.mjs';
+import { suite, waitDone, fixtures, root } from './harness.mjs';
 
-let srv, browser;
-const pages = [];
-before(async () => { srv = await serve(); browser = await launch(); });
-after(async () => {
-  // Nothing may leave the machine: every request of every page went to our own server.
-  for (const { log } of pages) {
-    const foreign = log.requests.filter((u) => !u.startsWith(srv.origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
-    assert.deepEqual(foreign, [], 'requests to other origins');
-  }
-  await browser.close();
-  srv.server.close();
-});
+const env = suite();
 
-async function open() {
-  const app = await openApp(browser.context, srv.url);
-  pages.push(app);
-  return app;
-}
+const open = () => env.open();
 
 async function openOrgTab(page, state = 'ready') {
   await page.click('[data-testid=tab-organization]');

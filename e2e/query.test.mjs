@@ -1,17 +1,15 @@
 // The search box: queries in the timeline's language run in the worker; errors show
 // inline while typing, with their position.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, waitDone } from './harness.mjs';
+import { suite, waitDone } from './harness.mjs';
 
-let srv, browser;
-before(async () => { srv = await serve(); browser = await launch(); });
-after(async () => { await browser.close(); srv.server.close(); });
+const env = suite();
 
 const count = (page) => page.$eval('[data-testid=match-count]', (el) => Number(el.dataset.count));
 
 test('typed queries filter the table; invalid ones say where they are wrong', async () => {
-  const { page, log } = await openApp(browser.context, srv.url);
+  const { page, log } = await env.open();
   await page.click('[data-testid=load-sample]');
   const { events } = await waitDone(page);
   assert.equal(await count(page), events);

@@ -1,27 +1,15 @@
 // The Rules panel in the real app in headless Chromium: EventBridge patterns over the
 // sample history, live validation, the Events tab filtered to a rule, badges, on/off,
 // persistence (localStorage, the page address), export/import, and deduplication.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { serve, launch, openApp, waitDone } from './harness.mjs';
+import { suite, waitDone } from './harness.mjs';
 
-let srv, browser;
-const pages = [];
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'trailglass-rules-'));
-before(async () => { srv = await serve(); browser = await launch(); });
-after(async () => {
-  // Nothing may leave the machine: every request of every page went to our own server.
-  for (const { log } of pages) {
-    const foreign = log.requests.filter((u) => !u.startsWith(srv.origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
-    assert.deepEqual(foreign, [], 'requests to other origins');
-  }
-  await browser.close();
-  srv.server.close();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+const env = suite({ cleanup: () => fs.rmSync(tmp, { recursive: true, force: true }) });
 
 const STORAGE_KEY = 'trailglass.rules.v1';
 
@@ -50,10 +38,9 @@ const FAILED = 'Failed Organizations calls';
 
 /// Opens the app with an empty rule store (the profile is shared by the tests of a file).
 async function open(hash = '', { keepStorage = false } = {}) {
-  const app = await openApp(browser.context, srv.url + hash);
+  const app = await env.open(hash);
   // The Rules panel reads storage when it opens, so clearing now is early enough.
   if (!keepStorage) await app.page.evaluate(() => localStorage.clear());
-  pages.push(app);
   return app;
 }
 
@@ -222,7 +209,7 @@ test('a pattern is validated while typing, saved, shown, turned off, and persist
 
   // Without the hash: from localStorage alone, and the address gets the rules again as
   // soon as data is loaded (the panel is mounted, hidden, before its tab is opened).
-  await page.goto(srv.url);
+  await page.goto(env.srv.url);
   assert.equal(hashRules(page.url()), undefined);
   await loadSample(page);
   await page.waitForFunction(() => location.hash.includes('rules='));
@@ -258,7 +245,7 @@ test('a link with rules= wins over saved rules without overwriting them, and kee
     { name: 'by link', pattern: { detail: { eventName: ['AcceptHandshake'] } }, enabled: true },
     { detail: { eventName: ['CreateAccountResult'] } },
   ];
-  await page.goto(`${srv.url}#sample&rules=${encodeURIComponent(JSON.stringify(linked))}`);
+  await page.goto(`${env.srv.url}#sample&rules=${encodeURIComponent(JSON.stringify(linked))}`);
   await page.reload();
   await waitDone(page);
   await openRules(page);

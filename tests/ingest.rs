@@ -5,32 +5,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests and tools may fail loudly
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+
+#[path = "support/fixtures.rs"]
+mod support;
 
 use proptest::prelude::*;
+use support::{all_files, fixtures};
 use trailglass::ingest::{ingest_file, ErrorKind, Format, Ingested, Limits, Position};
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
 
 fn read(rel: &str) -> Ingested {
     let bytes = std::fs::read(fixtures().join(rel)).unwrap();
     ingest_file(rel, &bytes, &Limits::default())
-}
-
-fn all_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(all_files(&path));
-        } else if path.extension().is_none_or(|e| e != "md") {
-            out.push(path);
-        }
-    }
-    out.sort();
-    out
 }
 
 /// (file, format, records, data-losing issues)

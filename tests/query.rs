@@ -9,8 +9,6 @@
 //! - The same comparison, plus absolute expectations, over every real fixture.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
-use std::path::{Path, PathBuf};
-
 use proptest::prelude::*;
 use serde_json::{json, Value as Json};
 use trailglass::event::Record;
@@ -774,22 +772,12 @@ fn typing_a_longer_word_narrows() {
 
 // --- real fixtures
 
-fn all_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(all_files(&path));
-        } else if path.extension().is_none_or(|e| e != "md") {
-            out.push(path);
-        }
-    }
-    out.sort();
-    out
-}
+#[path = "support/fixtures.rs"]
+mod support;
+use support::all_files;
 
 fn real_session(only: Option<&str>) -> Session {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real");
+    let dir = support::fixtures().join("real");
     let mut session = Session::default();
     for path in all_files(&dir) {
         let name = path.to_string_lossy().into_owned();
