@@ -324,8 +324,7 @@ impl Session {
 
     pub fn rule_results(&mut self) -> Vec<RuleResult> {
         self.refresh_rules();
-        let stats = self.store.stats();
-        let span = stats.first_time.zip(stats.last_time);
+        let span = self.store.time_span();
         self.rules
             .iter()
             .map(|rule| {
@@ -376,7 +375,7 @@ fn org_report(store: &Store) -> OrgReport {
         .collect();
     let (accounts_seen, regions_seen) = store.accounts_and_regions();
     let ctx = OrgContext {
-        latest_event_time: store.stats().last_time,
+        latest_event_time: store.time_span().map(|(_, last)| last),
         accounts_seen,
         regions_seen,
     };

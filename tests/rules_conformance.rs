@@ -59,21 +59,9 @@ fn starter_rules_are_valid_eventbridge_patterns() {
     }
 }
 
-/// Deterministic xorshift, so the benchmark needs no extra crate and runs the same each time.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[(self.next() % items.len() as u64) as usize]
-    }
-}
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
 
 /// A realistic CloudTrail record, 1–2 KB, from a mix of services (`org_percent` of them
 /// Organizations calls; some are root activity, some failed).

@@ -34,18 +34,19 @@ fn sample_ids(store: &Store, sample: usize) -> Vec<EventId> {
     sorted.iter().step_by(step).copied().collect()
 }
 
+/// The parsed records of [`sample_ids`] (records whose text is not JSON are skipped).
+fn sampled_records(store: &Store, sample: usize) -> impl Iterator<Item = Json> + '_ {
+    sample_ids(store, sample)
+        .into_iter()
+        .filter_map(|id| serde_json::from_str::<Json>(store.raw(id)?).ok())
+}
+
 /// The paths to scalar values (strings, numbers, booleans; not null or "") in a sample of
 /// at most `sample` records, most common first, then by path. Arrays are walked through,
 /// as queries do.
 pub fn fields_in(store: &Store, sample: usize) -> Vec<FieldInfo> {
     let mut counts: BTreeMap<String, u32> = BTreeMap::new();
-    for id in sample_ids(store, sample) {
-        let Some(json) = store
-            .raw(id)
-            .and_then(|r| serde_json::from_str::<Json>(r).ok())
-        else {
-            continue;
-        };
+    for json in sampled_records(store, sample) {
         let mut paths = BTreeSet::new();
         collect(&json, &mut Vec::new(), &mut paths);
         for p in paths {
@@ -103,13 +104,7 @@ pub fn top_values(store: &Store, field: &Field, sample: usize, limit: usize) -> 
             }
         }
         Target::Path => {
-            for id in sample_ids(store, sample) {
-                let Some(json) = store
-                    .raw(id)
-                    .and_then(|r| serde_json::from_str::<Json>(r).ok())
-                else {
-                    continue;
-                };
+            for json in sampled_records(store, sample) {
                 let mut seen = BTreeSet::new();
                 reach(&json, field.segments(), &mut seen);
                 for v in seen {
