@@ -57,16 +57,11 @@ fn main() {
         .unwrap_or(1_000_000);
 
     let start = Instant::now();
-    let mut gen = Generator::new(42);
     let mut session = Session::default();
     let mut bytes = 0;
-    for chunk in 0..events.div_ceil(10_000) {
-        let records: Vec<_> = (0..10_000.min(events - chunk * 10_000))
-            .map(|_| gen.noise())
-            .collect();
-        let text = serde_json::json!({ "Records": records }).to_string();
+    for (n, text) in Generator::new(42).noise_files(events, 10_000).enumerate() {
         bytes += text.len();
-        session.add_file(&format!("f{chunk}.json"), text.as_bytes());
+        session.add_file(&format!("f{n}.json"), text.as_bytes());
     }
     let summary = session.finish();
     println!(

@@ -8,6 +8,7 @@
 //! It builds and is tested natively; the `web` feature adds the Yew UI and the Web Worker,
 //! thin layers that only move [`protocol`] messages to and from a [`session::Session`].
 
+pub mod agent;
 pub mod display;
 pub mod event;
 pub mod ingest;
@@ -20,6 +21,7 @@ pub mod sample;
 pub mod session;
 pub mod store;
 pub mod time;
+pub mod timeline;
 
 #[cfg(feature = "web")]
 pub mod web;

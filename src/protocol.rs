@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::ingest::FileReport;
 use crate::orgs::OrgReport;
 use crate::store::{EventId, Row, Stats};
+use crate::timeline::{ExportFormat, TimelineAnswer, TimelineQuery};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Request {
@@ -31,6 +32,23 @@ pub enum Request {
     SetRules(Vec<RuleSpec>),
     /// One event's full record.
     Detail { id: EventId },
+    /// The Events tab's question: which events of `scope` match the query and time
+    /// range, their histogram and facet counts. The matches become the view [`Rows`]
+    /// pages through, in the order asked for.
+    ///
+    /// [`Rows`]: Request::Rows
+    Timeline {
+        scope: ViewFilter,
+        query: TimelineQuery,
+    },
+    /// The view's events as a file.
+    Export(ExportFormat),
+    /// Autocomplete: field names starting with `prefix` (no `field`), or frequent values
+    /// of `field` starting with it.
+    Suggest {
+        field: Option<String>,
+        prefix: String,
+    },
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -75,10 +93,24 @@ pub enum Response {
         generation: u32,
         report: Box<OrgReport>,
     },
+    Timeline {
+        generation: u32,
+        answer: Box<TimelineAnswer>,
+    },
+    Export {
+        name: String,
+        mime: String,
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+    },
+    /// (text, events having it), most frequent first; counts are 0 for field names.
+    Suggest {
+        items: Vec<(String, u32)>,
+    },
 }
 
 /// A restriction of the table to some events.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ViewFilter {
     All,
     /// Exactly these events (a lifecycle's, say), by eventID.

@@ -410,6 +410,18 @@ impl Generator {
         out
     }
 
+    /// `events` everyday events as `{"Records":[...]}` texts of at most `per_file`
+    /// records: what the native benchmarks load.
+    pub fn noise_files(mut self, events: usize, per_file: usize) -> impl Iterator<Item = String> {
+        let per_file = per_file.max(1);
+        (0..events.div_ceil(per_file)).map(move |chunk| {
+            let records: Vec<Value> = (0..per_file.min(events - chunk * per_file))
+                .map(|_| self.noise())
+                .collect();
+            serde_json::json!({ "Records": records }).to_string()
+        })
+    }
+
     /// One everyday API call in a member or management account.
     pub fn noise(&mut self) -> Value {
         self.clock += (self.next() % 40_000) as i64;

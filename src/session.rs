@@ -9,6 +9,7 @@ use crate::orgs::{self, OrgContext, OrgReport};
 use crate::protocol::{Request, Response, RuleResult, RuleSpec, Summary, ViewFilter};
 use crate::rules::{self, EnvelopeFields, Pattern};
 use crate::store::{Added, EventId, FileId, Store};
+use crate::timeline::{Timeline, TimelineQuery};
 
 #[derive(Default)]
 pub struct Session {
@@ -20,6 +21,14 @@ pub struct Session {
     generation: u32,
     /// The table's events in time order; `None` is all of them.
     view: Option<Vec<EventId>>,
+    /// Rows are served newest first.
+    descending: bool,
+    /// The timeline's scope (a lifecycle's events, a rule's) at a data version, with its
+    /// events (`None`: all).
+    scope: Option<(ViewFilter, u32, Option<Vec<EventId>>)>,
+    timeline: Timeline,
+    /// Field paths seen in the data, for autocomplete, at a data version.
+    fields: Option<(u32, Vec<String>)>,
     /// Bumped only when the loaded data changes (not the view).
     data_version: u32,
     /// The org report of the data at a version (it is costly and asked for often).
@@ -117,14 +126,38 @@ impl Session {
                     results,
                 }
             }
+            Request::Timeline { scope, query } => {
+                let answer = self.timeline(scope, &query);
+                Response::Timeline {
+                    generation: self.generation,
+                    answer: Box::new(answer),
+                }
+            }
+            Request::Export(format) => Response::Export {
+                name: format!("cloudtrail-export.{}", format.extension()),
+                mime: format.mime().to_owned(),
+                bytes: crate::timeline::export(&self.store, &self.view_in_order(), format),
+            },
+            Request::Suggest { field, prefix } => Response::Suggest {
+                items: self.suggest(field.as_deref(), &prefix),
+            },
             Request::Rows { offset, len } => {
                 self.refresh_rules();
-                let rows = self
-                    .view_ids()
-                    .iter()
-                    .skip(offset as usize)
-                    .take(len.min(1000) as usize)
-                    .filter_map(|&id| {
+                let view = self.view_ids();
+                let (skip, take) = (offset as usize, len.min(1000) as usize);
+                let page: Vec<EventId> = if self.descending {
+                    let end = view.len().saturating_sub(skip);
+                    view[end.saturating_sub(take)..end]
+                        .iter()
+                        .rev()
+                        .copied()
+                        .collect()
+                } else {
+                    view.iter().skip(skip).take(take).copied().collect()
+                };
+                let rows = page
+                    .into_iter()
+                    .filter_map(|id| {
                         let mut row = self.store.row(id)?;
                         row.rules = self
                             .rules
@@ -201,8 +234,92 @@ impl Session {
         }
     }
 
+    /// Runs the timeline's query over a scope; its matches become the view.
+    pub fn timeline(
+        &mut self,
+        scope: ViewFilter,
+        query: &TimelineQuery,
+    ) -> crate::timeline::TimelineAnswer {
+        let version = self.data_version;
+        if !matches!(&self.scope, Some((f, v, _)) if *f == scope && *v == version) {
+            let ids = self.scope_ids(&scope);
+            self.scope = Some((scope, version, ids));
+        }
+        let Some((filter, _, ids)) = &self.scope else {
+            unreachable!("the scope was just set")
+        };
+        let key = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (filter, version).hash(&mut h);
+            h.finish()
+        };
+        let ids = ids.as_deref().unwrap_or(self.store.sorted());
+        let (matches, answer) = self.timeline.run(&self.store, ids, key, query);
+        self.view = Some(matches);
+        self.descending = query.descending;
+        self.generation += 1;
+        answer
+    }
+
+    /// The view's events in the order rows are served.
+    pub fn view_in_order(&self) -> Vec<EventId> {
+        let mut ids = self.view_ids().to_vec();
+        if self.descending {
+            ids.reverse();
+        }
+        ids
+    }
+
+    /// Autocomplete: field names, or a field's frequent values, starting with `prefix`
+    /// (ignoring ASCII case).
+    pub fn suggest(&mut self, field: Option<&str>, prefix: &str) -> Vec<(String, u32)> {
+        const LIMIT: usize = 15;
+        const SAMPLE: usize = 4000;
+        let starts = |text: &str| {
+            text.len() >= prefix.len()
+                && text.is_char_boundary(prefix.len())
+                && text[..prefix.len()].eq_ignore_ascii_case(prefix)
+        };
+        let Some(field) = field else {
+            let version = self.data_version;
+            if !matches!(&self.fields, Some((v, _)) if *v == version) {
+                let mut names: Vec<String> = crate::query::aliases().map(str::to_owned).collect();
+                for info in crate::query::fields_in(&self.store, SAMPLE) {
+                    if !names.iter().any(|n| n.eq_ignore_ascii_case(&info.path)) {
+                        names.push(info.path);
+                    }
+                }
+                self.fields = Some((version, names));
+            }
+            let names = self.fields.as_ref().map_or(&[][..], |(_, n)| n);
+            return names
+                .iter()
+                .filter(|n| starts(n) && n.len() > prefix.len())
+                .take(LIMIT)
+                .map(|n| (n.clone(), 0))
+                .collect();
+        };
+        let Ok(crate::query::Ast::Exists { field }) = crate::query::parse(&format!("{field}:*"))
+        else {
+            return Vec::new();
+        };
+        crate::query::top_values(&self.store, &field, SAMPLE, 200)
+            .into_iter()
+            .filter(|(v, _)| starts(v))
+            .take(LIMIT)
+            .collect()
+    }
+
+    /// The events of a scope in time order; `None` for all of them.
+    fn scope_ids(&mut self, filter: &ViewFilter) -> Option<Vec<EventId>> {
+        self.set_view(filter);
+        self.view.take()
+    }
+
     pub fn set_view(&mut self, filter: &ViewFilter) {
         self.refresh_rules();
+        self.descending = false;
         self.view = match filter {
             ViewFilter::All => None,
             ViewFilter::Rule(name) => {

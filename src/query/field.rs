@@ -37,6 +37,8 @@ const ALIASES: &[(&str, Target)] = &[
     ("sourceIPAddress", Target::Column(Column::SourceIp)),
     ("ip", Target::Column(Column::SourceIp)),
     ("userAgent", Target::Column(Column::UserAgent)),
+    ("userAgentFamily", Target::Column(Column::AgentFamily)),
+    ("agent", Target::Column(Column::AgentFamily)),
     ("readOnly", Target::Column(Column::ReadOnly)),
     ("eventType", Target::Column(Column::EventType)),
     ("eventID", Target::Column(Column::EventId)),

@@ -62,6 +62,7 @@
 //! | `identityType`, `userIdentity.type` | |
 //! | `sourceIPAddress`, `ip` | |
 //! | `userAgent` | |
+//! | `userAgentFamily`, `agent` | the user agent's family ([`crate::agent::family`]: `Terraform`, `AWS CLI`…) |
 //! | `readOnly` | `true` / `false` (a boolean, or the strings, as CloudTrail writes it) |
 //! | `eventType` | |
 //! | `eventID` | |
@@ -135,6 +136,7 @@ pub use ast::{Ast, Bound, Field, Value};
 pub use error::{QueryError, QueryErrorKind, MAX_DEPTH};
 pub use eval::{filter, filter_within};
 pub use field::{aliases, parse_number, time_span};
+pub(crate) use field::{resolve, Target};
 pub use plan::{compile, Plan};
 pub use suggest::{fields_in, top_values, FieldInfo};
 

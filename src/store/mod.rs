@@ -52,6 +52,8 @@ pub struct Store {
     event_type: Vec<Sym>,
     source_ip: Vec<Sym>,
     user_agent: Vec<Sym>,
+    /// [`crate::agent::family`] of the user agent.
+    agent_family: Vec<Sym>,
     /// "true" / "false" interned, `Sym::NONE` when absent.
     read_only: Vec<Sym>,
     summary_only: Vec<bool>,
@@ -78,6 +80,11 @@ pub struct Row {
     pub account: String,
     pub region: String,
     pub error_code: String,
+    pub source_ip: String,
+    pub user_agent: String,
+    /// `"true"`, `"false"`, or `""` when the record does not say.
+    pub read_only: String,
+    pub event_type: String,
     pub summary_only: bool,
 }
 
@@ -151,6 +158,7 @@ impl Store {
             &mut self.event_type,
             &mut self.source_ip,
             &mut self.user_agent,
+            &mut self.agent_family,
             &mut self.read_only,
         ] {
             col.push(Sym::NONE);
@@ -174,6 +182,7 @@ impl Store {
         self.event_type[i] = s.intern(r.event_type.as_deref());
         self.source_ip[i] = s.intern(r.source_ip.as_deref());
         self.user_agent[i] = s.intern(r.user_agent.as_deref());
+        self.agent_family[i] = s.intern(r.user_agent.as_deref().and_then(crate::agent::family));
         self.read_only[i] = s.intern(r.read_only.map(|b| if b { "true" } else { "false" }));
         self.summary_only[i] = r.summary_only;
         self.file[i] = file;
@@ -263,6 +272,10 @@ impl Store {
             account: text(&self.account),
             region: text(&self.region),
             error_code: text(&self.error_code),
+            source_ip: text(&self.source_ip),
+            user_agent: text(&self.user_agent),
+            read_only: text(&self.read_only),
+            event_type: text(&self.event_type),
             summary_only: self.summary_only[i],
         })
     }
@@ -335,6 +348,8 @@ pub enum Column {
     EventType,
     SourceIp,
     UserAgent,
+    /// [`crate::agent::family`] of the user agent.
+    AgentFamily,
     /// `"true"` / `"false"`.
     ReadOnly,
 }
@@ -357,6 +372,7 @@ impl Store {
             Column::EventType => &self.event_type,
             Column::SourceIp => &self.source_ip,
             Column::UserAgent => &self.user_agent,
+            Column::AgentFamily => &self.agent_family,
             Column::ReadOnly => &self.read_only,
         }
     }
@@ -369,6 +385,11 @@ impl Store {
     /// The string a column symbol stands for ("" for `Sym::NONE` or an unknown symbol).
     pub fn resolve(&self, sym: Sym) -> &str {
         self.strings.resolve(sym)
+    }
+
+    /// The symbol of a string, if some column holds it.
+    pub fn lookup(&self, text: &str) -> Option<Sym> {
+        self.strings.get(text)
     }
 
     /// Number of interned strings, "" included: every `Sym` in a column is below it.
