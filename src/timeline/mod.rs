@@ -14,6 +14,7 @@
 mod export;
 mod facets;
 mod histogram;
+pub mod link;
 
 use serde::{Deserialize, Serialize};
 

@@ -3,7 +3,9 @@
 //! [`crate::protocol`] messages, and draws what comes back.
 
 pub mod app;
+pub mod download;
 pub mod engine;
+pub mod facets;
 pub mod files;
 pub mod orgs_view;
 pub mod query_bar;

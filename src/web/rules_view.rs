@@ -19,9 +19,9 @@ use std::rc::Rc;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
-use web_sys::{HtmlAnchorElement, HtmlInputElement, HtmlTextAreaElement, KeyboardEvent};
+use web_sys::{HtmlInputElement, HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
 use super::engine::Engine;
@@ -597,29 +597,6 @@ fn write_hash(rules: &[RuleSpec]) {
     }
 }
 
-/// Offers `text` as a file download: a Blob, an object URL, a temporary `<a download>`.
-fn download(file_name: &str, text: &str) -> Result<(), JsValue> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let document = gloo::utils::document();
-    let a: HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
-    a.set_href(&url);
-    a.set_download(file_name);
-    a.set_hidden(true);
-    gloo::utils::body().append_child(&a)?;
-    a.click();
-    a.remove();
-    // Revoke once the download has started.
-    gloo::timers::callback::Timeout::new(10_000, move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    })
-    .forget();
-    Ok(())
-}
-
 // ---------------------------------------------------------------------------------------
 // The panel.
 
@@ -824,7 +801,13 @@ pub fn rules_view(props: &RulesViewProps) -> Html {
     let on_export = {
         let (dispatcher, rules) = (set.dispatcher(), set.rules.clone());
         Callback::from(move |_| {
-            if download("trailglass-rules.json", &rules_json(&rules, Layout::Pretty)).is_err() {
+            if super::download::download(
+                "trailglass-rules.json",
+                "application/json",
+                rules_json(&rules, Layout::Pretty).as_bytes(),
+            )
+            .is_err()
+            {
                 dispatcher.dispatch(Change::Notify(Notice::error(
                     "This browser refused the download.",
                 )));
