@@ -43,6 +43,8 @@ pub enum Request {
     },
     /// The view's events as a file.
     Export(ExportFormat),
+    /// Where an event (by eventID) is in the view, as a row index.
+    Locate(String),
     /// Autocomplete: field names starting with `prefix` (no `field`), or frequent values
     /// of `field` starting with it.
     Suggest {
@@ -102,6 +104,11 @@ pub enum Response {
         mime: String,
         #[serde(with = "serde_bytes")]
         bytes: Vec<u8>,
+    },
+    /// The row index of the event asked for; `None` when the view does not hold it.
+    Located {
+        generation: u32,
+        index: Option<u32>,
     },
     /// (text, events having it), most frequent first; counts are 0 for field names.
     Suggest {

@@ -138,6 +138,10 @@ impl Session {
                 mime: format.mime().to_owned(),
                 bytes: crate::timeline::export(&self.store, &self.view_in_order(), format),
             },
+            Request::Locate(event_id) => Response::Located {
+                generation: self.generation,
+                index: self.locate(&event_id),
+            },
             Request::Suggest { field, prefix } => Response::Suggest {
                 items: self.suggest(field.as_deref(), &prefix),
             },
@@ -260,6 +264,19 @@ impl Session {
         self.descending = query.descending;
         self.generation += 1;
         answer
+    }
+
+    /// The row index of an event (by eventID) in the view, in the order rows are served.
+    pub fn locate(&self, event_id: &str) -> Option<u32> {
+        let id = self.store.find(event_id)?;
+        let view = self.view_ids();
+        let at = view.iter().position(|&v| v == id)?;
+        let index = if self.descending {
+            view.len() - 1 - at
+        } else {
+            at
+        };
+        Some(index as u32)
     }
 
     /// The view's events in the order rows are served.

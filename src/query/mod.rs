@@ -119,6 +119,7 @@
 //! in the raw text first, and most records are rejected without parsing.
 
 mod ast;
+pub mod complete;
 mod error;
 mod eval;
 mod field;
