@@ -5,6 +5,7 @@
 pub mod app;
 pub mod engine;
 pub mod files;
+pub mod histogram;
 pub mod orgs_view;
 pub mod query_bar;
 pub mod rules_view;
