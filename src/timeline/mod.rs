@@ -11,6 +11,7 @@
 //! Every facet's counts then come from one pass per facet over those hits, with each
 //! hit's set of failed facet conditions as a small bitmask.
 
+pub mod axis;
 mod export;
 mod facets;
 mod histogram;

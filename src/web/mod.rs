@@ -7,6 +7,7 @@ pub mod download;
 pub mod engine;
 pub mod facets;
 pub mod files;
+pub mod histogram;
 pub mod orgs_view;
 pub mod query_bar;
 pub mod rules_view;
