@@ -8,6 +8,7 @@
 //! It builds and is tested natively; the `web` feature adds the Yew UI and the Web Worker,
 //! thin layers that only move [`protocol`] messages to and from a [`session::Session`].
 
+pub mod detail;
 pub mod display;
 pub mod event;
 pub mod ingest;
