@@ -3,6 +3,7 @@
 //! [`crate::protocol`] messages, and draws what comes back.
 
 pub mod app;
+pub mod detail;
 pub mod engine;
 pub mod files;
 pub mod orgs_view;
