@@ -101,13 +101,6 @@ impl Node {
     pub fn is_container(&self) -> bool {
         matches!(self.value, Json::Array(_) | Json::Object(_))
     }
-
-    /// The record as JSON text, keys in record order, indented by two spaces.
-    pub fn to_json(&self) -> String {
-        let mut out = String::new();
-        write_json(&mut out, self, 0);
-        out
-    }
 }
 
 /// Gives ids in pre-order and decides what starts open.
@@ -129,39 +122,6 @@ fn number(node: &mut Node, depth: usize, next: &mut u32, budget: &mut usize) {
         number(child, depth + 1, next, budget);
     }
     node.descendants = *next - node.id - 1;
-}
-
-fn write_json(out: &mut String, node: &Node, depth: usize) {
-    let indent = |out: &mut String, depth: usize| {
-        out.push('\n');
-        out.extend(std::iter::repeat_n("  ", depth));
-    };
-    let (open, close) = match &node.value {
-        Json::Null => return out.push_str("null"),
-        Json::Bool(b) => return out.push_str(if *b { "true" } else { "false" }),
-        Json::Number(n) => return out.push_str(n),
-        Json::Str(s) => return out.push_str(&json_string(s)),
-        Json::Array(_) => ('[', ']'),
-        Json::Object(_) => ('{', '}'),
-    };
-    out.push(open);
-    let mut any = false;
-    for (i, (key, child)) in node.children().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        indent(out, depth + 1);
-        if let Some(key) = key {
-            out.push_str(&json_string(key));
-            out.push_str(": ");
-        }
-        write_json(out, child, depth + 1);
-        any = true;
-    }
-    if any {
-        indent(out, depth);
-    }
-    out.push(close);
 }
 
 /// A string as a JSON literal, quotes and escapes included.
@@ -464,29 +424,6 @@ mod tests {
         // serde_json's limit is 128 levels: just under it still reads.
         let ok = format!("{}{}", "[".repeat(120), "]".repeat(120));
         assert!(Node::parse(&ok).is_some());
-    }
-
-    #[test]
-    fn prints_json_in_record_order() {
-        let text =
-            r#"{"b":[1,2.5,{"x":"<script>\"q\"</script>"}],"a":{},"e":[],"n":null,"t":false}"#;
-        let root = Node::parse(text).unwrap();
-        let printed = root.to_json();
-        assert!(
-            printed.starts_with("{\n  \"b\": [\n    1,\n    2.5,"),
-            "{printed}"
-        );
-        assert!(
-            printed.contains(r#""x": "<script>\"q\"</script>""#),
-            "{printed}"
-        );
-        assert!(printed.contains("\"a\": {},\n  \"e\": [],\n  \"n\": null,\n  \"t\": false\n}"));
-        // Same value as the input.
-        let reread: serde_json::Value = serde_json::from_str(&printed).unwrap();
-        assert_eq!(
-            reread,
-            serde_json::from_str::<serde_json::Value>(text).unwrap()
-        );
     }
 
     #[test]
