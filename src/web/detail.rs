@@ -178,7 +178,7 @@ struct JsonTreeProps {
 
 /// Open/closed state: the nodes the reader toggled away from their default, and how many
 /// children (or, for long strings, characters) each node shows beyond the first page.
-struct View<'a> {
+struct TreeState<'a> {
     toggled: &'a UseStateHandle<HashSet<u32>>,
     more: &'a UseStateHandle<HashMap<u32, usize>>,
     on_add_clause: &'a Callback<String>,
@@ -188,7 +188,7 @@ struct View<'a> {
 fn json_tree(props: &JsonTreeProps) -> Html {
     let toggled = use_state(HashSet::<u32>::new);
     let more = use_state(HashMap::<u32, usize>::new);
-    let view = View {
+    let view = TreeState {
         toggled: &toggled,
         more: &more,
         on_add_clause: &props.on_add_clause,
@@ -200,7 +200,7 @@ fn json_tree(props: &JsonTreeProps) -> Html {
     }
 }
 
-impl View<'_> {
+impl TreeState<'_> {
     fn is_open(&self, node: &Node) -> bool {
         node.open_by_default != self.toggled.contains(&node.id)
     }
