@@ -56,6 +56,16 @@ pub struct Identity {
     pub session_issuer_arn: Option<String>,
     /// `onBehalfOf.userId` (IAM Identity Center users).
     pub on_behalf_of_user_id: Option<String>,
+    /// `sessionContext.sessionIssuer.type`: `Role`, `IAMUser` (federation tokens), `Root`.
+    #[serde(default)]
+    pub session_issuer_type: Option<String>,
+    /// `identityProvider` (SAML and web identity users).
+    #[serde(default)]
+    pub identity_provider: Option<String>,
+    /// `sessionContext.webIdFederationData.federatedProvider` (a role assumed with a web
+    /// identity token: OIDC, EKS service accounts, Cognito).
+    #[serde(default)]
+    pub web_id_provider: Option<String>,
 }
 
 impl Record {
@@ -126,6 +136,231 @@ impl Identity {
         })
     }
 
+    /// Who made the call, in one sentence for people who don't read `userIdentity` blocks
+    /// every day: "IAM user alice in account 111122223333.", "IAM Identity Center user
+    /// alice@example.com via permission set AdministratorAccess in account 111111111111
+    /// (role AWSReservedSSO_AdministratorAccess_0123456789abcdef).", "Called by AWS service
+    /// secretsmanager.amazonaws.com on behalf of IAM user bert-jan in account 123837392027."
+    ///
+    /// Covers every `userIdentity.type` CloudTrail documents (Root, IAMUser, AssumedRole,
+    /// FederatedUser, SAMLUser, WebIdentityUser, AWSService, AWSAccount,
+    /// IdentityCenterUser, Unknown) and says what it can of any other.
+    pub fn explain(&self) -> String {
+        let base = self.explain_caller();
+        let sentence = match self.invoked_by.as_deref() {
+            // A service's own call names the service already.
+            Some(_) if self.kind.as_deref() == Some("AWSService") => base,
+            Some(via) if self.is_anonymous() => {
+                let account = self
+                    .account()
+                    .map_or(String::new(), |a| format!(" for account {a}"));
+                format!("called by {}{account}", service_words(via))
+            }
+            Some(via) => format!("called by {} on behalf of {base}", service_words(via)),
+            None => base,
+        };
+        let mut chars = sentence.chars();
+        match chars.next() {
+            Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+            None => String::new(),
+        }
+    }
+
+    /// The caller without the service acting for it, lower-case first, no full stop.
+    fn explain_caller(&self) -> String {
+        let account = self.account();
+        let in_account = |what: String| match account {
+            Some(a) => format!("{what} in account {a}"),
+            None => what,
+        };
+        let name = || {
+            self.user_name
+                .clone()
+                .or_else(|| self.arn_tail())
+                .or_else(|| self.principal_id.clone())
+        };
+        match self.kind.as_deref() {
+            Some("Root") => match account {
+                Some(a) => format!("the root user of account {a}"),
+                None => "the root user of an account".to_owned(),
+            },
+            Some("IAMUser") => in_account(format!(
+                "IAM user {}",
+                name().unwrap_or_else(|| "(no name recorded)".to_owned())
+            )),
+            Some("AssumedRole") => self.explain_role(),
+            Some("FederatedUser") => {
+                let user = self
+                    .arn_resource()
+                    .and_then(|r| r.strip_prefix("federated-user/"))
+                    .map(str::to_owned)
+                    .or_else(|| {
+                        let id = self.principal_id.as_deref()?;
+                        Some(id.split_once(':').map_or(id, |(_, u)| u).to_owned())
+                    })
+                    .unwrap_or_else(|| "(no name recorded)".to_owned());
+                let issuer = match (
+                    self.session_issuer_type.as_deref(),
+                    &self.session_issuer_name,
+                ) {
+                    (Some("Root"), _) => {
+                        " with temporary credentials from the root user".to_owned()
+                    }
+                    (_, Some(issuer)) => {
+                        format!(" with temporary credentials from IAM user {issuer}")
+                    }
+                    _ => String::new(),
+                };
+                format!(
+                    "{} (GetFederationToken){issuer}",
+                    in_account(format!("federated user {user}"))
+                )
+            }
+            Some("SAMLUser") => in_account(format!(
+                "SAML-federated user {}{}",
+                name().unwrap_or_else(|| "(no name recorded)".to_owned()),
+                self.identity_provider
+                    .as_ref()
+                    .map_or(String::new(), |p| format!(" (identity provider {p})"))
+            )),
+            Some("WebIdentityUser") => in_account(format!(
+                "web identity user {}{}",
+                name().unwrap_or_else(|| "(no name recorded)".to_owned()),
+                self.identity_provider
+                    .as_ref()
+                    .map_or(String::new(), |p| format!(" signed in with {p}"))
+            )),
+            Some("AWSService") => {
+                let service = self
+                    .invoked_by
+                    .as_ref()
+                    .map_or_else(|| "an AWS service".to_owned(), |s| service_words(s));
+                match account {
+                    Some(a) => format!("{service}, for account {a}"),
+                    None => service,
+                }
+            }
+            Some("AWSAccount") => {
+                let id = self
+                    .principal_id
+                    .as_ref()
+                    .map_or(String::new(), |p| format!(" (principal {p})"));
+                match account {
+                    Some(a) => format!("a principal in another AWS account, {a}{id}"),
+                    None => format!("a principal in another AWS account{id}"),
+                }
+            }
+            Some("IdentityCenterUser") => in_account(match &self.on_behalf_of_user_id {
+                Some(user) => format!("IAM Identity Center user {user}"),
+                None => "an IAM Identity Center user".to_owned(),
+            }),
+            Some(other) => {
+                let who = name().map_or(String::new(), |n| format!(" ({n})"));
+                let kind = if other == "Unknown" {
+                    "an identity CloudTrail records as Unknown".to_owned()
+                } else {
+                    format!("a caller of type {other}")
+                };
+                in_account(format!("{kind}{who}"))
+            }
+            None => match name() {
+                Some(n) => in_account(format!("{n} (identity type not recorded)")),
+                None => in_account("an unidentified caller".to_owned()),
+            },
+        }
+    }
+
+    /// An assumed role: Identity Center, service-linked, an EC2 instance's, web identity,
+    /// or plain `AssumeRole`.
+    fn explain_role(&self) -> String {
+        // `assumed-role/ROLE/SESSION` (the ARN never holds the role's path).
+        let from_arn = self
+            .arn_resource()
+            .and_then(|r| r.strip_prefix("assumed-role/"))
+            .map(|r| match r.split_once('/') {
+                Some((role, session)) => (role.to_owned(), Some(session.to_owned())),
+                None => (r.to_owned(), None),
+            });
+        let session_from_id = || {
+            self.principal_id
+                .as_deref()
+                .and_then(|p| p.split_once(':').map(|(_, s)| s.to_owned()))
+        };
+        let (role, session) = match from_arn {
+            Some((role, session)) => (Some(role), session.or_else(session_from_id)),
+            None => (self.session_issuer_name.clone(), session_from_id()),
+        };
+        let role = role.unwrap_or_else(|| "(no name recorded)".to_owned());
+        let issuer_arn = self.session_issuer_arn.as_deref().unwrap_or("");
+        let account = self
+            .account()
+            .map_or(String::new(), |a| format!(" in account {a}"));
+
+        // Identity Center: `AWSReservedSSO_<permission set>_<16 hex>`, under the
+        // `aws-reserved/sso.amazonaws.com/` path.
+        if role.starts_with("AWSReservedSSO_")
+            || issuer_arn.contains(":role/aws-reserved/sso.amazonaws.com/")
+        {
+            let set = role.strip_prefix("AWSReservedSSO_").unwrap_or(&role);
+            let set = match set.rsplit_once('_') {
+                Some((name, suffix))
+                    if suffix.len() == 16 && suffix.bytes().all(|b| b.is_ascii_hexdigit()) =>
+                {
+                    name
+                }
+                _ => set,
+            };
+            let user = session.map_or_else(|| "(no name recorded)".to_owned(), |s| s.clone());
+            return format!(
+                "IAM Identity Center user {user} via permission set {set}{account} (role {role})"
+            );
+        }
+        let session_words = session
+            .as_ref()
+            .map_or(String::new(), |s| format!(" (session {s})"));
+        let role_arn = if issuer_arn.is_empty() {
+            String::new()
+        } else {
+            format!(", role {issuer_arn}")
+        };
+        // Service-linked: `role/aws-service-role/<service>/AWSServiceRoleFor…`.
+        if let Some(service) = issuer_arn
+            .split_once(":role/aws-service-role/")
+            .and_then(|(_, rest)| rest.split('/').next())
+            .filter(|s| !s.is_empty())
+        {
+            return format!(
+                "service-linked role {role} used by AWS service {service}{session_words}{account}"
+            );
+        }
+        if let Some(provider) = &self.web_id_provider {
+            return format!(
+                "role {role} assumed with a web identity from {provider}{session_words}{account}{role_arn}"
+            );
+        }
+        // EC2 names an instance profile's session after the instance.
+        if let Some(instance) = session.as_deref().filter(|s| is_instance_id(s)) {
+            return format!("EC2 instance {instance} using role {role}{account}{role_arn}");
+        }
+        format!("assumed role {role}{session_words}{account}{role_arn}")
+    }
+
+    /// The caller's account: `accountId`, else the ARN's account field.
+    fn account(&self) -> Option<&str> {
+        self.account_id.as_deref().or_else(|| {
+            let account = self.arn.as_deref()?.split(':').nth(4)?;
+            (!account.is_empty()).then_some(account)
+        })
+    }
+
+    /// Nothing names the caller but (at most) the account.
+    fn is_anonymous(&self) -> bool {
+        self.kind.is_none()
+            && self.arn.is_none()
+            && self.user_name.is_none()
+            && self.principal_id.is_none()
+    }
+
     /// The resource part of the ARN: `user/path/name`, `assumed-role/role/session`.
     fn arn_resource(&self) -> Option<&str> {
         let resource = self.arn.as_deref()?.splitn(6, ':').nth(5)?;
@@ -152,6 +387,24 @@ impl Identity {
             (None, s) => s,
         }
     }
+}
+
+/// `AWS service s3.amazonaws.com`; `AWS internally` for `AWS Internal`.
+fn service_words(invoked_by: &str) -> String {
+    if invoked_by.eq_ignore_ascii_case("AWS Internal") {
+        "AWS internally".to_owned()
+    } else if invoked_by.ends_with(".amazonaws.com") {
+        format!("AWS service {invoked_by}")
+    } else {
+        invoked_by.to_owned()
+    }
+}
+
+/// `i-` and 8 or 17 hex digits.
+fn is_instance_id(s: &str) -> bool {
+    s.strip_prefix("i-").is_some_and(|hex| {
+        matches!(hex.len(), 8 | 17) && hex.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 // --- deserialisation
@@ -315,6 +568,8 @@ impl<'de> Deserialize<'de> for IdentityFields {
                             let issuer = map.next_value::<SessionIssuer>()?;
                             id.session_issuer_name = issuer.name;
                             id.session_issuer_arn = issuer.arn;
+                            id.session_issuer_type = issuer.kind;
+                            id.web_id_provider = issuer.web_id_provider;
                             continue;
                         }
                         "type" => &mut id.kind,
@@ -323,6 +578,7 @@ impl<'de> Deserialize<'de> for IdentityFields {
                         "accountId" => &mut id.account_id,
                         "userName" => &mut id.user_name,
                         "invokedBy" => &mut id.invoked_by,
+                        "identityProvider" => &mut id.identity_provider,
                         _ => {
                             map.next_value::<IgnoredAny>()?;
                             continue;
@@ -338,11 +594,15 @@ impl<'de> Deserialize<'de> for IdentityFields {
     }
 }
 
-/// `sessionContext.sessionIssuer.{userName,arn}`; everything else in the context is skipped.
+/// `sessionContext.sessionIssuer.{userName,arn,type}` and
+/// `sessionContext.webIdFederationData.federatedProvider`; everything else in the context
+/// is skipped.
 #[derive(Default)]
 struct SessionIssuer {
     name: Option<String>,
     arn: Option<String>,
+    kind: Option<String>,
+    web_id_provider: Option<String>,
 }
 
 impl<'de> Deserialize<'de> for SessionIssuer {
@@ -362,6 +622,15 @@ impl<'de> Deserialize<'de> for SessionIssuer {
                         let text = |k: &str| issuer.get(k)?.as_str().map(str::to_owned);
                         out.name = text("userName");
                         out.arn = text("arn");
+                        out.kind = text("type");
+                    } else if key == "webIdFederationData" {
+                        // Usually `{}`; a provider name and a few attributes otherwise.
+                        let data: serde_json::Value = map.next_value()?;
+                        out.web_id_provider = data
+                            .get("federatedProvider")
+                            .and_then(|p| p.as_str())
+                            .filter(|p| !p.is_empty())
+                            .map(str::to_owned);
                     } else {
                         map.next_value::<IgnoredAny>()?;
                     }
@@ -409,5 +678,227 @@ where
     }
     fn visit_unit<E>(self) -> Result<V::Value, E> {
         Ok(V::Value::default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn explain(user_identity: serde_json::Value) -> String {
+        Identity::from_value(&user_identity).explain()
+    }
+
+    // Shapes from tests/fixtures/real and AWS's CloudTrail userIdentity documentation.
+
+    #[test]
+    fn root_user() {
+        assert_eq!(
+            explain(json!({"type": "Root", "principalId": "222222222222",
+                "arn": "arn:aws:iam::222222222222:root", "accountId": "222222222222",
+                "accessKeyId": "ASIAEXAMPLEROOTKEY12"})),
+            "The root user of account 222222222222."
+        );
+        // No accountId: the ARN's account.
+        assert_eq!(
+            explain(json!({"type": "Root", "arn": "arn:aws:iam::619193117841:root"})),
+            "The root user of account 619193117841."
+        );
+    }
+
+    #[test]
+    fn iam_user() {
+        assert_eq!(
+            explain(
+                json!({"type": "IAMUser", "principalId": "AIDATFQR7NSC5AU2ZV3IE",
+                "arn": "arn:aws:iam::123837392027:user/bert-jan", "accountId": "123837392027",
+                "accessKeyId": "ASIATFQR7NSCVDQK5XKV", "userName": "bert-jan",
+                "sessionContext": {"sessionIssuer": {}, "webIdFederationData": {},
+                    "attributes": {"creationDate": "2023-07-10T12:27:45Z", "mfaAuthenticated": "true"}}})
+            ),
+            "IAM user bert-jan in account 123837392027."
+        );
+        // No userName: the ARN's last segment (paths dropped).
+        assert_eq!(
+            explain(
+                json!({"type": "IAMUser", "arn": "arn:aws:iam::111122223333:user/ops/carol",
+                "accountId": "111122223333"})
+            ),
+            "IAM user carol in account 111122223333."
+        );
+    }
+
+    #[test]
+    fn service_acting_for_a_user_or_root() {
+        assert_eq!(
+            explain(json!({"type": "IAMUser", "principalId": "AIDATFQR7NSC5AU2ZV3IE",
+                "arn": "arn:aws:iam::123837392027:user/bert-jan", "accountId": "123837392027",
+                "userName": "bert-jan", "invokedBy": "secretsmanager.amazonaws.com"})),
+            "Called by AWS service secretsmanager.amazonaws.com on behalf of IAM user bert-jan in account 123837392027."
+        );
+        assert_eq!(
+            explain(json!({"type": "Root", "principalId": "619193117841",
+                "arn": "arn:aws:iam::619193117841:root", "accountId": "619193117841",
+                "invokedBy": "autoscaling.amazonaws.com"})),
+            "Called by AWS service autoscaling.amazonaws.com on behalf of the root user of account 619193117841."
+        );
+        // No type, only an account (seen in Organizations records).
+        assert_eq!(
+            explain(json!({"accountId": "111111111111", "invokedBy": "AWS Internal"})),
+            "Called by AWS internally for account 111111111111."
+        );
+    }
+
+    #[test]
+    fn assumed_role() {
+        assert_eq!(
+            explain(json!({"type": "AssumedRole", "principalId": "AROAEXAMPLEID:deploy-1700000000",
+                "arn": "arn:aws:sts::111122223333:assumed-role/Deployer/deploy-1700000000",
+                "accountId": "111122223333", "accessKeyId": "ASIAEXAMPLE",
+                "sessionContext": {"sessionIssuer": {"type": "Role", "principalId": "AROAEXAMPLEID",
+                    "arn": "arn:aws:iam::111122223333:role/ci/Deployer", "accountId": "111122223333",
+                    "userName": "Deployer"}, "webIdFederationData": {},
+                    "attributes": {"creationDate": "2023-11-14T22:13:20Z", "mfaAuthenticated": "false"}}})),
+            "Assumed role Deployer (session deploy-1700000000) in account 111122223333, role arn:aws:iam::111122223333:role/ci/Deployer."
+        );
+        // tests/fixtures/real: an instance profile, called through AWS internally.
+        assert_eq!(
+            explain(json!({"type": "AssumedRole", "principalId": "AROAEXAMPLE:i-0123456789abcdef0",
+                "arn": "arn:aws:sts::123456789012:assumed-role/web/i-0123456789abcdef0",
+                "accountId": "123456789012",
+                "sessionContext": {"sessionIssuer": {"type": "Role", "principalId": "AROAEXAMPLE",
+                    "arn": "arn:aws:iam::123456789012:role/web", "accountId": "123456789012",
+                    "userName": "web"}, "ec2RoleDelivery": "2.0"},
+                "invokedBy": "AWS Internal"})),
+            "Called by AWS internally on behalf of EC2 instance i-0123456789abcdef0 using role web in account 123456789012, role arn:aws:iam::123456789012:role/web."
+        );
+        // No ARN: the issuer's name and the principal id's session.
+        assert_eq!(
+            explain(
+                json!({"type": "AssumedRole", "principalId": "AROAEXAMPLE:nightly",
+                "sessionContext": {"sessionIssuer": {"type": "Role", "userName": "Backup"}}})
+            ),
+            "Assumed role Backup (session nightly)."
+        );
+    }
+
+    #[test]
+    fn identity_center_permission_sets() {
+        assert_eq!(
+            explain(json!({"type": "AssumedRole", "principalId": "AROAEXAMPLEROLEID1234:alice@example.com",
+                "arn": "arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/alice@example.com",
+                "accountId": "111111111111", "accessKeyId": "ASIAEXAMPLEKEY123456",
+                "sessionContext": {"sessionIssuer": {"type": "Role", "principalId": "AROAEXAMPLEROLEID1234",
+                    "arn": "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_0123456789abcdef",
+                    "accountId": "111111111111", "userName": "AWSReservedSSO_AdministratorAccess_0123456789abcdef"},
+                    "webIdFederationData": {}, "attributes": {"creationDate": "2020-01-01T00:00:00Z", "mfaAuthenticated": "true"}}})),
+            "IAM Identity Center user alice@example.com via permission set AdministratorAccess in account 111111111111 (role AWSReservedSSO_AdministratorAccess_0123456789abcdef)."
+        );
+        // tests/fixtures/real (anonymised): the reserved path alone marks it.
+        assert_eq!(
+            explain(json!({"type": "AssumedRole", "principalId": "ARxxxxyyyyzzzzP3XWQIX:john.foo@example.com",
+                "arn": "arn:aws:sts::111111111111:assumed-role/AWSAdministratorAccess/john.foo@example.com",
+                "accountId": "111111111111",
+                "sessionContext": {"sessionIssuer": {"type": "Role", "principalId": "ARxxxxyyyyzzzzP26DQHT",
+                    "arn": "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSAdministratorAccess",
+                    "accountId": "111111111111", "userName": "AWSAdministratorAccess"}}})),
+            "IAM Identity Center user john.foo@example.com via permission set AWSAdministratorAccess in account 111111111111 (role AWSAdministratorAccess)."
+        );
+    }
+
+    #[test]
+    fn service_linked_and_web_identity_roles() {
+        assert_eq!(
+            explain(json!({"type": "AssumedRole", "principalId": "AROAEXAMPLE:AutoScaling",
+                "arn": "arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForAutoScaling/AutoScaling",
+                "accountId": "111122223333",
+                "sessionContext": {"sessionIssuer": {"type": "Role", "principalId": "AROAEXAMPLE",
+                    "arn": "arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
+                    "accountId": "111122223333", "userName": "AWSServiceRoleForAutoScaling"}},
+                "invokedBy": "autoscaling.amazonaws.com"})),
+            "Called by AWS service autoscaling.amazonaws.com on behalf of service-linked role AWSServiceRoleForAutoScaling used by AWS service autoscaling.amazonaws.com (session AutoScaling) in account 111122223333."
+        );
+        assert_eq!(
+            explain(json!({"type": "AssumedRole", "principalId": "AROAEXAMPLE:GitHubActions",
+                "arn": "arn:aws:sts::111122223333:assumed-role/gha-deploy/GitHubActions",
+                "accountId": "111122223333",
+                "sessionContext": {"sessionIssuer": {"type": "Role", "principalId": "AROAEXAMPLE",
+                    "arn": "arn:aws:iam::111122223333:role/gha-deploy", "accountId": "111122223333",
+                    "userName": "gha-deploy"},
+                    "webIdFederationData": {"federatedProvider": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com",
+                        "attributes": {}}}})),
+            "Role gha-deploy assumed with a web identity from arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com (session GitHubActions) in account 111122223333, role arn:aws:iam::111122223333:role/gha-deploy."
+        );
+    }
+
+    #[test]
+    fn federated_saml_and_web_identity_users() {
+        assert_eq!(
+            explain(json!({"type": "FederatedUser", "principalId": "123456789012:Bob",
+                "arn": "arn:aws:sts::123456789012:federated-user/Bob", "accountId": "123456789012",
+                "accessKeyId": "ASIAEXAMPLE",
+                "sessionContext": {"sessionIssuer": {"type": "IAMUser", "principalId": "AIDAEXAMPLE",
+                    "arn": "arn:aws:iam::123456789012:user/Alice", "accountId": "123456789012",
+                    "userName": "Alice"}}})),
+            "Federated user Bob in account 123456789012 (GetFederationToken) with temporary credentials from IAM user Alice."
+        );
+        assert_eq!(
+            explain(
+                json!({"type": "SAMLUser", "principalId": "SampleUkh1i4+ExamplexL/jEvs=:SamlExample",
+                "userName": "SamlExample", "identityProvider": "bdGOnTesti4+ExamplexL/jEvs="})
+            ),
+            "SAML-federated user SamlExample (identity provider bdGOnTesti4+ExamplexL/jEvs=)."
+        );
+        assert_eq!(
+            explain(json!({"type": "WebIdentityUser",
+                "principalId": "accounts.google.com:app-id.apps.googleusercontent.com:user-id",
+                "userName": "user-id", "identityProvider": "accounts.google.com"})),
+            "Web identity user user-id signed in with accounts.google.com."
+        );
+    }
+
+    #[test]
+    fn services_accounts_and_identity_center() {
+        assert_eq!(
+            explain(json!({"type": "AWSService", "invokedBy": "cloudtrail.amazonaws.com"})),
+            "AWS service cloudtrail.amazonaws.com."
+        );
+        assert_eq!(
+            explain(
+                json!({"type": "AWSAccount", "principalId": "AIDAEXAMPLE", "accountId": "444455556666"})
+            ),
+            "A principal in another AWS account, 444455556666 (principal AIDAEXAMPLE)."
+        );
+        assert_eq!(
+            explain(json!({"type": "AWSAccount", "accountId": "444455556666", "invokedBy": "s3.amazonaws.com"})),
+            "Called by AWS service s3.amazonaws.com on behalf of a principal in another AWS account, 444455556666."
+        );
+        assert_eq!(
+            explain(json!({"type": "IdentityCenterUser", "accountId": "111122223333",
+                "onBehalfOf": {"userId": "906a0554-0061-7022-4b1e-EXAMPLE11111",
+                    "identityStoreArn": "arn:aws:identitystore::111122223333:identitystore/d-1234567890"},
+                "credentialId": "EXAMPLEVHULjJdTUdPJfofVa1sufHDoj7aYcOYcxFVllWR_Whr1fEXAMPLE"})),
+            "IAM Identity Center user 906a0554-0061-7022-4b1e-EXAMPLE11111 in account 111122223333."
+        );
+    }
+
+    #[test]
+    fn unknown_and_missing_identities() {
+        assert_eq!(
+            explain(
+                json!({"type": "Unknown", "principalId": "111122223333", "accountId": "111122223333",
+                "userName": "alice"})
+            ),
+            "An identity CloudTrail records as Unknown (alice) in account 111122223333."
+        );
+        assert_eq!(explain(json!({})), "An unidentified caller.");
+        assert_eq!(explain(json!(null)), "An unidentified caller.");
+        assert_eq!(
+            explain(json!({"type": "userIdentityType3", "userName": "userIdentityUserName3",
+                "accountId": "userIdentityAccountId3"})),
+            "A caller of type userIdentityType3 (userIdentityUserName3) in account userIdentityAccountId3."
+        );
     }
 }

@@ -9,6 +9,7 @@
 //! thin layers that only move [`protocol`] messages to and from a [`session::Session`].
 
 pub mod agent;
+pub mod detail;
 pub mod display;
 pub mod event;
 pub mod ingest;

@@ -130,9 +130,26 @@ impl Serialize for Field {
 
 // --- printing
 
-/// Characters that end a word or change its meaning anywhere in it.
+/// Characters that end a word or change its meaning anywhere in it. A `:` also does,
+/// except in a field's value (after `field:`, or in a range), where it is read as text:
+/// see [`Place`].
 fn always_escaped(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '(' | ')' | '"' | '\\' | ':' | '[' | ']' | '{' | '}')
+    c.is_whitespace() || matches!(c, '(' | ')' | '"' | '\\' | '[' | ']' | '{' | '}')
+}
+
+/// Where a word is printed: where a `:` would make it a field name (free text, a field
+/// name), or in a field's value, where the lexer reads `:` as text
+/// (`userIdentity.arn:arn:aws:iam::1:root`, `eventTime:[2020-09-16T21:15:50Z TO *]`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Free,
+    FieldValue,
+}
+
+impl Place {
+    fn escapes(self, c: char) -> bool {
+        always_escaped(c) || (self == Place::Free && c == ':')
+    }
 }
 
 /// Characters that mean something only at the start of a word.
@@ -142,10 +159,16 @@ fn escaped_first(c: char) -> bool {
 
 /// Writes literal text as one word, escaping what the lexer would read specially.
 /// `extra` names characters that must also be escaped in this context.
-fn write_word(out: &mut String, text: &str, extra: &dyn Fn(char) -> bool, keyword: &[&str]) {
+fn write_word(
+    out: &mut String,
+    text: &str,
+    place: Place,
+    extra: &dyn Fn(char) -> bool,
+    keyword: &[&str],
+) {
     let is_keyword = keyword.iter().any(|k| text.eq_ignore_ascii_case(k));
     for (i, c) in text.chars().enumerate() {
-        if always_escaped(c) || extra(c) || (i == 0 && (escaped_first(c) || is_keyword)) {
+        if place.escapes(c) || extra(c) || (i == 0 && (escaped_first(c) || is_keyword)) {
             out.push('\\');
         }
         out.push(c);
@@ -153,7 +176,7 @@ fn write_word(out: &mut String, text: &str, extra: &dyn Fn(char) -> bool, keywor
 }
 
 /// Literal text as a phrase when it has spaces (easier to read), else as an escaped word.
-fn write_literal(out: &mut String, text: &str, keyword: &[&str]) {
+fn write_literal(out: &mut String, text: &str, place: Place, keyword: &[&str]) {
     if text.chars().any(char::is_whitespace) {
         out.push('"');
         for c in text.chars() {
@@ -164,15 +187,15 @@ fn write_literal(out: &mut String, text: &str, keyword: &[&str]) {
         }
         out.push('"');
     } else {
-        write_word(out, text, &|c| matches!(c, '*' | '?'), keyword);
+        write_word(out, text, place, &|c| matches!(c, '*' | '?'), keyword);
     }
 }
 
 const KEYWORDS: &[&str] = &["and", "or", "not"];
 
-fn write_value(out: &mut String, value: &Value) {
+fn write_value(out: &mut String, value: &Value, place: Place) {
     match value {
-        Value::Text(text) => write_literal(out, text, KEYWORDS),
+        Value::Text(text) => write_literal(out, text, place, KEYWORDS),
         Value::Pattern(pattern) => {
             let mut chars = pattern.chars();
             let mut first = true;
@@ -186,7 +209,7 @@ fn write_value(out: &mut String, value: &Value) {
                     }
                     '*' | '?' => out.push(c),
                     c => {
-                        if always_escaped(c) || (first && escaped_first(c)) {
+                        if place.escapes(c) || (first && escaped_first(c)) {
                             out.push('\\');
                         }
                         out.push(c);
@@ -201,7 +224,7 @@ fn write_value(out: &mut String, value: &Value) {
 fn write_bound(out: &mut String, bound: &Bound) {
     match bound.text() {
         None => out.push('*'),
-        Some(text) => write_literal(out, text, &["to"]),
+        Some(text) => write_literal(out, text, Place::FieldValue, &["to"]),
     }
 }
 
@@ -212,7 +235,13 @@ impl fmt::Display for Field {
             if i > 0 {
                 out.push('.');
             }
-            write_word(&mut out, segment, &|c| matches!(c, '.' | '*' | '?'), &[]);
+            write_word(
+                &mut out,
+                segment,
+                Place::Free,
+                &|c| matches!(c, '.' | '*' | '?'),
+                &[],
+            );
         }
         f.write_str(&out)
     }
@@ -221,7 +250,7 @@ impl fmt::Display for Field {
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = String::new();
-        write_value(&mut out, self);
+        write_value(&mut out, self, Place::Free);
         f.write_str(&out)
     }
 }
@@ -273,7 +302,7 @@ fn write_ast(out: &mut String, ast: &Ast) {
         }
         Ast::Term { field, value } => {
             let _ = write!(out, "{field}:");
-            write_value(out, value);
+            write_value(out, value, Place::FieldValue);
         }
         Ast::Range {
             field,
@@ -298,6 +327,6 @@ fn write_ast(out: &mut String, ast: &Ast) {
         Ast::Exists { field } => {
             let _ = write!(out, "_exists_:{field}");
         }
-        Ast::Text { value } => write_value(out, value),
+        Ast::Text { value } => write_value(out, value, Place::Free),
     }
 }

@@ -596,6 +596,42 @@ fn numbers_are_json_numbers() {
     }
 }
 
+/// Colons need no backslash in a field's value or a range bound (the lexer reads them as
+/// text there), but do in free text and field names, where they would start a field.
+#[test]
+fn printed_colons_are_escaped_only_where_they_would_start_a_field() {
+    let cases = [
+        (
+            term("userIdentity.arn", "arn:aws:iam::1:root"),
+            "userIdentity.arn:arn:aws:iam::1:root",
+        ),
+        (
+            pat("userIdentity.arn", "arn:aws:*"),
+            "userIdentity.arn:arn:aws:*",
+        ),
+        (
+            range(
+                "eventTime",
+                inc("2020-09-16T21:15:50Z"),
+                exc("2020-09-16T21:25:50Z"),
+            ),
+            "eventTime:[2020-09-16T21:15:50Z TO 2020-09-16T21:25:50Z}",
+        ),
+        (text("a:b"), "a\\:b"),
+        (
+            Ast::Term {
+                field: Field::new(["we:ird", "key"]),
+                value: Value::Text("v".into()),
+            },
+            "we\\:ird.key:v",
+        ),
+    ];
+    for (ast, printed) in cases {
+        assert_eq!(ast.to_string(), printed);
+        assert_eq!(parse(printed), Ok(ast), "{printed}");
+    }
+}
+
 // --- properties
 
 /// Text made mostly of the characters the lexer treats specially.

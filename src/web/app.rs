@@ -19,9 +19,9 @@ use super::orgs_view::OrgsView;
 use super::query_bar::QueryBar;
 use super::rules_view::RulesView;
 use super::table::EventTable;
-use crate::display;
 use crate::ingest::FileReport;
 use crate::protocol::{InputFile, Request, Response, Summary, ViewFilter};
+use crate::{detail, display};
 
 /// Files per worker message, and bytes per message.
 /// - Good (bigger): fewer round trips for tens of thousands of 2 KB files.
@@ -106,6 +106,8 @@ pub struct AppState {
     pub summary: Option<Rc<Summary>>,
     pub cancelled: bool,
     pub dragging: bool,
+    /// The query in the search box (the last one run; empty for none).
+    pub query: String,
 }
 
 impl Default for AppState {
@@ -129,6 +131,7 @@ impl Default for AppState {
             summary: None,
             cancelled: false,
             dragging: false,
+            query: String::new(),
         }
     }
 }
@@ -151,6 +154,8 @@ pub enum Action {
     ViewChanged(View),
     /// The same events, different rows (rule badges): cached rows are stale.
     RowsChanged(u32),
+    /// The search box's query (run separately, through the worker).
+    SetQuery(String),
 }
 
 impl Reducible for AppState {
@@ -206,6 +211,7 @@ impl Reducible for AppState {
             Action::Dragging(on) => s.dragging = on,
             Action::ShowTab(tab) => s.tab = tab,
             Action::RowsChanged(generation) => s.view.generation = generation,
+            Action::SetQuery(query) => s.query = query,
             Action::ViewChanged(view) => {
                 s.view = view;
                 s.tab = Tab::Events;
@@ -334,6 +340,18 @@ pub fn app() -> Html {
             (Some(format!("query {q}")), ViewFilter::Query(q))
         }
     });
+    // The query, from the box or the detail pane: kept (the box shows it) and run.
+    let set_query = {
+        let (dispatcher, run_query) = (state.dispatcher(), run_query.clone());
+        Callback::from(move |q: String| {
+            dispatcher.dispatch(Action::SetQuery(q.clone()));
+            run_query.emit(q);
+        })
+    };
+    let add_clause = {
+        let (set_query, query) = (set_query.clone(), state.query.clone());
+        Callback::from(move |clause: String| set_query.emit(detail::add_clause(&query, &clause)))
+    };
     let rows_changed = {
         let dispatcher = state.dispatcher();
         Callback::from(move |generation: u32| dispatcher.dispatch(Action::RowsChanged(generation)))
@@ -441,10 +459,11 @@ pub fn app() -> Html {
                                on_show_rule={show_rule} on_applied={rows_changed} />
                 </div>
                 if s.tab == Tab::Events {
-                    <QueryBar total={s.view.total} on_query={run_query} />
+                    <QueryBar total={s.view.total} query={s.query.clone()} on_query={set_query.clone()} />
                     <EventTable engine={(*engine).clone()} total={s.view.total} generation={s.view.generation}
                                 data_generation={s.summary.as_ref().map_or(0, |x| x.generation)}
-                                on_show_events={show_events.clone()} />
+                                on_show_events={show_events.clone()}
+                                on_add_clause={add_clause} on_set_query={set_query} />
                 } else if s.tab == Tab::Organization {
                     <OrgsView engine={(*engine).clone()} generation={s.summary.as_ref().map_or(0, |x| x.generation)}
                               on_show_events={show_events.clone()} />

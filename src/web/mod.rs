@@ -3,6 +3,7 @@
 //! [`crate::protocol`] messages, and draws what comes back.
 
 pub mod app;
+pub mod detail;
 pub mod download;
 pub mod engine;
 pub mod facets;

@@ -9,8 +9,9 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{Element, KeyboardEvent};
 use yew::prelude::*;
 
+use super::detail::Detail;
 use super::engine::Engine;
-use super::orgs_view::{lifecycle_links, use_org_report, PartOf, ShowEvents};
+use super::orgs_view::{lifecycle_links, use_org_report, ShowEvents};
 use crate::display;
 use crate::protocol::{Request, Response};
 use crate::store::Row;
@@ -35,6 +36,12 @@ pub struct EventTableProps {
     /// Show these events (a lifecycle's) in the table.
     #[prop_or_default]
     pub on_show_events: ShowEvents,
+    /// AND a clause onto the query (the detail pane's filter / exclude on a value).
+    #[prop_or_default]
+    pub on_add_clause: Callback<String>,
+    /// Replace the query (the detail pane's "±5 min, same principal / account").
+    #[prop_or_default]
+    pub on_set_query: Callback<String>,
 }
 
 type Pages = HashMap<u32, Rc<Vec<Row>>>;
@@ -47,16 +54,22 @@ pub fn event_table(props: &EventTableProps) -> Html {
     let pages = use_state(Pages::new);
     let in_flight = use_mut_ref(HashSet::<(u32, u32)>::new);
     let selected = use_state(|| None::<u32>);
-    let detail = use_state(|| None::<(Row, String)>);
+    // The record text is shared, not copied, on each render (records reach 8 MB).
+    let detail = use_state(|| None::<(Row, Rc<str>)>);
 
-    // New data: forget cached pages and the selection.
+    // A new view: forget cached pages and the selection (row numbers mean other rows now).
+    // The detail pane keeps its event, so that filtering by one of its values leaves it
+    // in sight for the next; only new data (the event may be gone) closes it.
     {
-        let (pages, selected, detail) = (pages.clone(), selected.clone(), detail.clone());
+        let (pages, selected) = (pages.clone(), selected.clone());
         use_effect_with(props.generation, move |_| {
             pages.set(Pages::new());
             selected.set(None);
-            detail.set(None);
         });
+    }
+    {
+        let detail = detail.clone();
+        use_effect_with(props.data_generation, move |_| detail.set(None));
     }
 
     let first = ((*scroll_top / ROW_HEIGHT) as u32).saturating_sub(OVERSCAN);
@@ -97,7 +110,7 @@ pub fn event_table(props: &EventTableProps) -> Html {
                     if let Some(Response::Detail { raw: Some(raw), .. }) =
                         engine.ask(Request::Detail { id: row.id }).await
                     {
-                        detail.set(Some((row, raw)));
+                        detail.set(Some((row, Rc::from(raw))));
                     }
                 });
             }
@@ -204,7 +217,8 @@ pub fn event_table(props: &EventTableProps) -> Html {
                     </div>
                 </div>
             </div>
-            <Detail detail={(*detail).clone()} part_of={part_of} on_show_events={props.on_show_events.clone()} />
+            <Detail detail={(*detail).clone()} part_of={part_of} on_show_events={props.on_show_events.clone()}
+                    on_add_clause={props.on_add_clause.clone()} on_set_query={props.on_set_query.clone()} />
         </div>
     }
 }
@@ -241,38 +255,4 @@ fn fetch_page(
             }
         }
     });
-}
-
-#[derive(Properties, PartialEq)]
-struct DetailProps {
-    detail: Option<(Row, String)>,
-    /// The Organizations lifecycles the event belongs to.
-    #[prop_or_default]
-    part_of: Vec<super::orgs_view::LifecycleLink>,
-    #[prop_or_default]
-    on_show_events: ShowEvents,
-}
-
-#[function_component(Detail)]
-fn detail(props: &DetailProps) -> Html {
-    let Some((row, raw)) = &props.detail else {
-        return html! {
-            <aside class="detail empty">{"Select an event (click, or j/k and arrows) to see its whole record."}</aside>
-        };
-    };
-    // Rendered as a text node, never as HTML.
-    let pretty = display::pretty_json(raw);
-    html! {
-        <aside class="detail" data-testid="detail" data-event-id={row.event_id.clone()}>
-            <h2>{&row.name}</h2>
-            <p class="muted">{display::time(row.time)}{" UTC · "}{&row.source}</p>
-            <p>{"By "}<b>{ if row.principal.is_empty() { "unknown" } else { &row.principal } }</b>
-               { if row.identity_type.is_empty() { String::new() } else { format!(" ({})", row.identity_type) } }
-               { if row.account.is_empty() { String::new() } else { format!(" in account {}", row.account) } }</p>
-            if !row.error_code.is_empty() { <p class="error">{"Error: "}{&row.error_code}</p> }
-            if row.summary_only { <p class="muted">{"From a CSV export: summary only."}</p> }
-            <PartOf links={props.part_of.clone()} on_show_events={props.on_show_events.clone()} />
-            <pre class="json">{pretty}</pre>
-        </aside>
-    }
 }
