@@ -22,8 +22,6 @@ pub enum Request {
     LoadSample,
     /// The load is complete: sort, index, and summarise.
     Finish,
-    /// Which events the table shows (the view); rows are then counted within it.
-    SetView(ViewFilter),
     /// Rows `offset..offset+len` of the view, in time order.
     Rows { offset: u32, len: u32 },
     /// The reconstructed Organizations lifecycles of everything loaded.
@@ -87,10 +85,6 @@ pub enum Response {
         generation: u32,
         results: Vec<RuleResult>,
     },
-    View {
-        generation: u32,
-        total: u32,
-    },
     Orgs {
         generation: u32,
         report: Box<OrgReport>,
@@ -124,9 +118,6 @@ pub enum ViewFilter {
     EventIds(Vec<String>),
     /// The events a watch rule matches, by rule name.
     Rule(String),
-    /// The events a query matches (the timeline's query language); an invalid query
-    /// matches nothing (the page checks queries before sending them).
-    Query(String),
 }
 
 /// A watch rule: an EventBridge event pattern with a name.

@@ -27,6 +27,8 @@ pub struct Session {
     /// events (`None`: all).
     scope: Option<(ViewFilter, u32, Option<Vec<EventId>>)>,
     timeline: Timeline,
+    /// Counts scope changes: the timeline's cache key.
+    scope_epoch: u32,
     /// Field paths seen in the data, for autocomplete, at a data version.
     fields: Option<(u32, Vec<String>)>,
     /// Bumped only when the loaded data changes (not the view).
@@ -106,19 +108,14 @@ impl Session {
                 }
             }
             Request::Finish => Response::Loaded(self.finish()),
-            Request::SetView(filter) => {
-                self.set_view(&filter);
-                Response::View {
-                    generation: self.generation,
-                    total: self.view_ids().len() as u32,
-                }
-            }
             Request::Orgs => Response::Orgs {
                 generation: self.generation,
                 report: Box::new(self.orgs().clone()),
             },
             Request::SetRules(specs) => {
                 let results = self.set_rules(specs);
+                // A rule's scope holds its matches, which may have changed.
+                self.scope = None;
                 // Rows carry their rules' badges: rows cached by the page are stale now.
                 self.generation += 1;
                 Response::Rules {
@@ -248,16 +245,13 @@ impl Session {
         if !matches!(&self.scope, Some((f, v, _)) if *f == scope && *v == version) {
             let ids = self.scope_ids(&scope);
             self.scope = Some((scope, version, ids));
+            // The timeline's cached hits were of the old scope.
+            self.scope_epoch += 1;
         }
-        let Some((filter, _, ids)) = &self.scope else {
+        let Some((_, _, ids)) = &self.scope else {
             unreachable!("the scope was just set")
         };
-        let key = {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            (filter, version).hash(&mut h);
-            h.finish()
-        };
+        let key = u64::from(self.scope_epoch);
         let ids = ids.as_deref().unwrap_or(self.store.sorted());
         let (matches, answer) = self.timeline.run(&self.store, ids, key, query);
         self.view = Some(matches);
@@ -293,11 +287,7 @@ impl Session {
     pub fn suggest(&mut self, field: Option<&str>, prefix: &str) -> Vec<(String, u32)> {
         const LIMIT: usize = 15;
         const SAMPLE: usize = 4000;
-        let starts = |text: &str| {
-            text.len() >= prefix.len()
-                && text.is_char_boundary(prefix.len())
-                && text[..prefix.len()].eq_ignore_ascii_case(prefix)
-        };
+        let starts = |text: &str| crate::query::complete::has_prefix(text, prefix);
         let Some(field) = field else {
             let version = self.data_version;
             if !matches!(&self.fields, Some((v, _)) if *v == version) {
@@ -330,14 +320,8 @@ impl Session {
 
     /// The events of a scope in time order; `None` for all of them.
     fn scope_ids(&mut self, filter: &ViewFilter) -> Option<Vec<EventId>> {
-        self.set_view(filter);
-        self.view.take()
-    }
-
-    pub fn set_view(&mut self, filter: &ViewFilter) {
         self.refresh_rules();
-        self.descending = false;
-        self.view = match filter {
+        match filter {
             ViewFilter::All => None,
             ViewFilter::Rule(name) => {
                 let rule = self.rules.iter().find(|r| &r.spec.name == name);
@@ -350,12 +334,6 @@ impl Session {
                         .collect(),
                 )
             }
-            ViewFilter::Query(text) => Some(match crate::query::parse(text) {
-                Ok(ast) => {
-                    crate::query::filter(&self.store, &crate::query::compile(&ast, &self.store))
-                }
-                Err(_) => Vec::new(),
-            }),
             ViewFilter::EventIds(ids) => {
                 let mut ids: Vec<EventId> =
                     ids.iter().filter_map(|id| self.store.find(id)).collect();
@@ -372,8 +350,7 @@ impl Session {
                         .collect(),
                 )
             }
-        };
-        self.generation += 1;
+        }
     }
 
     fn view_ids(&self) -> &[EventId] {

@@ -3,6 +3,7 @@
 
 use trailglass::protocol::{InputFile, Request, Response, ViewFilter};
 use trailglass::session::Session;
+use trailglass::timeline::TimelineQuery;
 
 fn fixture(path: &str) -> Vec<u8> {
     std::fs::read(format!(
@@ -10,6 +11,18 @@ fn fixture(path: &str) -> Vec<u8> {
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap()
+}
+
+/// Shows `query` over `scope` in the table, as the Events tab asks; the match count.
+fn view(session: &mut Session, scope: ViewFilter, query: &str) -> u32 {
+    let query = TimelineQuery {
+        query: query.into(),
+        ..TimelineQuery::default()
+    };
+    match session.handle(Request::Timeline { scope, query }) {
+        Response::Timeline { answer, .. } => answer.total,
+        _ => panic!(),
+    }
 }
 
 fn load(session: &mut Session, paths: &[&str]) {
@@ -61,21 +74,17 @@ fn the_sample_tells_the_org_story() {
     }
     // A lifecycle's events become the table's view, in time order.
     let ids = report.creations[0].event_ids.clone();
-    let Response::View { total, .. } =
-        session.handle(Request::SetView(ViewFilter::EventIds(ids.clone())))
-    else {
-        panic!()
-    };
+    let total = view(&mut session, ViewFilter::EventIds(ids.clone()), "");
     assert_eq!(total as usize, ids.len());
     let Response::Rows { rows, .. } = session.handle(Request::Rows { offset: 0, len: 50 }) else {
         panic!()
     };
     assert!(rows.windows(2).all(|w| w[0].time <= w[1].time));
     assert!(rows.iter().all(|r| ids.contains(&r.event_id)));
-    let Response::View { total, .. } = session.handle(Request::SetView(ViewFilter::All)) else {
-        panic!()
-    };
-    assert_eq!(total, summary.stats.events);
+    assert_eq!(
+        view(&mut session, ViewFilter::All, ""),
+        summary.stats.events
+    );
 }
 
 #[test]
@@ -131,12 +140,10 @@ fn watch_rules_match_unique_events_and_become_views() {
         results[3].error
     );
     assert_eq!(results[0].sparkline.iter().sum::<u32>(), 2);
-    let Response::View { total, .. } =
-        session.handle(Request::SetView(ViewFilter::Rule("account created".into())))
-    else {
-        panic!()
-    };
-    assert_eq!(total, 2);
+    assert_eq!(
+        view(&mut session, ViewFilter::Rule("account created".into()), ""),
+        2
+    );
     let Response::Rows { rows, .. } = session.handle(Request::Rows { offset: 0, len: 10 }) else {
         panic!()
     };
@@ -150,12 +157,7 @@ fn a_query_becomes_the_view_and_an_invalid_one_matches_nothing() {
     let mut session = Session::default();
     session.handle(Request::LoadSample);
     session.handle(Request::Finish);
-    let q = |s: &mut Session, text: &str| match s
-        .handle(Request::SetView(ViewFilter::Query(text.into())))
-    {
-        Response::View { total, .. } => total,
-        _ => panic!(),
-    };
+    let q = |s: &mut Session, text: &str| view(s, ViewFilter::All, text);
     assert_eq!(q(&mut session, "eventName:CreateAccountResult"), 3);
     assert_eq!(q(&mut session, "eventName:CreateAccountResult AND serviceEventDetails.createAccountStatus.state:FAILED"), 1);
     assert_eq!(q(&mut session, "eventName:(CreateAccount OR"), 0);

@@ -81,6 +81,13 @@ pub fn at_cursor(text: &str, cursor: usize) -> Option<Completion> {
     }
 }
 
+/// Whether `text` starts with `prefix`, ignoring ASCII case (how suggestions match).
+pub fn has_prefix(text: &str, prefix: &str) -> bool {
+    text.len() >= prefix.len()
+        && text.is_char_boundary(prefix.len())
+        && text[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
 impl Completion {
     /// The query with `choice` in place of the word, and where the cursor goes: after
     /// `field:` for a field name, after the value and a space for a value (quoted or

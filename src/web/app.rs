@@ -16,12 +16,11 @@ use yew::prelude::*;
 use super::engine::Engine;
 use super::files::{self, DroppedItems, PickedFile};
 use super::orgs_view::OrgsView;
-use super::query_bar::QueryBar;
 use super::rules_view::RulesView;
-use super::table::EventTable;
+use super::timeline_view::{Scope, TimelineView};
+use crate::display;
 use crate::ingest::FileReport;
 use crate::protocol::{InputFile, Request, Response, Summary, ViewFilter};
-use crate::{detail, display};
 
 /// Files per worker message, and bytes per message.
 /// - Good (bigger): fewer round trips for tens of thousands of 2 KB files.
@@ -53,16 +52,6 @@ pub enum Tab {
     Rules,
 }
 
-/// What the event table is showing.
-#[derive(Clone, Debug, PartialEq)]
-pub struct View {
-    /// `None` for all events, else what the subset is (e.g. "account creation car-…").
-    pub label: Option<String>,
-    pub total: u32,
-    /// The worker's generation for this view: cached rows of other generations are stale.
-    pub generation: u32,
-}
-
 /// Shared data compared by identity: comparing props must not walk 50,000 ledger rows.
 #[derive(Debug, Default)]
 pub struct Shared<T>(pub Rc<T>);
@@ -89,7 +78,10 @@ impl<T> std::ops::Deref for Shared<T> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct AppState {
     pub tab: Tab,
-    pub view: View,
+    /// Which events the Events tab searches (all, or a lifecycle's or a rule's).
+    pub scope: Scope,
+    /// The worker's generation when rows last changed without the events changing.
+    pub rows_generation: u32,
     pub load: LoadState,
     pub files_total: u32,
     pub files_done: u32,
@@ -106,19 +98,14 @@ pub struct AppState {
     pub summary: Option<Rc<Summary>>,
     pub cancelled: bool,
     pub dragging: bool,
-    /// The query in the search box (the last one run; empty for none).
-    pub query: String,
 }
 
 impl Default for AppState {
     fn default() -> Self {
         AppState {
             tab: Tab::Events,
-            view: View {
-                label: None,
-                total: 0,
-                generation: 0,
-            },
+            scope: Scope::default(),
+            rows_generation: 0,
             load: LoadState::Idle,
             files_total: 0,
             files_done: 0,
@@ -131,7 +118,6 @@ impl Default for AppState {
             summary: None,
             cancelled: false,
             dragging: false,
-            query: String::new(),
         }
     }
 }
@@ -151,11 +137,10 @@ pub enum Action {
     Cleared,
     Dragging(bool),
     ShowTab(Tab),
-    ViewChanged(View),
+    /// Show the Events tab over these events.
+    ShowScope(Scope),
     /// The same events, different rows (rule badges): cached rows are stale.
     RowsChanged(u32),
-    /// The search box's query (run separately, through the worker).
-    SetQuery(String),
 }
 
 impl Reducible for AppState {
@@ -197,11 +182,7 @@ impl Reducible for AppState {
             Action::Loaded(mut summary) => {
                 s.load = LoadState::Done;
                 s.events = summary.stats.events;
-                s.view = View {
-                    label: None,
-                    total: summary.stats.events,
-                    generation: summary.generation,
-                };
+                s.scope = Scope::default();
                 s.problems = Shared::default();
                 s.ledger = Shared(Rc::new(std::mem::take(&mut summary.ledger)));
                 s.summary = Some(Rc::new(summary));
@@ -210,10 +191,9 @@ impl Reducible for AppState {
             Action::Cleared => s = AppState::default(),
             Action::Dragging(on) => s.dragging = on,
             Action::ShowTab(tab) => s.tab = tab,
-            Action::RowsChanged(generation) => s.view.generation = generation,
-            Action::SetQuery(query) => s.query = query,
-            Action::ViewChanged(view) => {
-                s.view = view;
+            Action::RowsChanged(generation) => s.rows_generation = generation,
+            Action::ShowScope(scope) => {
+                s.scope = scope;
                 s.tab = Tab::Events;
             }
         }
@@ -314,44 +294,14 @@ pub fn app() -> Html {
 
     // Restrict the table to some events (a lifecycle's, a rule's), or show all again.
     let show_view = {
-        let (engine, dispatcher) = ((*engine).clone(), state.dispatcher());
+        let dispatcher = state.dispatcher();
         Callback::from(move |(label, filter): (Option<String>, ViewFilter)| {
-            let (engine, dispatcher) = (engine.clone(), dispatcher.clone());
-            spawn_local(async move {
-                if let Some(Response::View { generation, total }) =
-                    engine.ask(Request::SetView(filter)).await
-                {
-                    dispatcher.dispatch(Action::ViewChanged(View {
-                        label,
-                        total,
-                        generation,
-                    }));
-                }
-            });
+            dispatcher.dispatch(Action::ShowScope(Scope { label, filter }))
         })
     };
     let show_events = show_view.reform(|(label, ids): (Option<String>, Option<Vec<String>>)| {
         (label, ids.map_or(ViewFilter::All, ViewFilter::EventIds))
     });
-    let run_query = show_view.reform(|q: String| {
-        if q.trim().is_empty() {
-            (None, ViewFilter::All)
-        } else {
-            (Some(format!("query {q}")), ViewFilter::Query(q))
-        }
-    });
-    // The query, from the box or the detail pane: kept (the box shows it) and run.
-    let set_query = {
-        let (dispatcher, run_query) = (state.dispatcher(), run_query.clone());
-        Callback::from(move |q: String| {
-            dispatcher.dispatch(Action::SetQuery(q.clone()));
-            run_query.emit(q);
-        })
-    };
-    let add_clause = {
-        let (set_query, query) = (set_query.clone(), state.query.clone());
-        Callback::from(move |clause: String| set_query.emit(detail::add_clause(&query, &clause)))
-    };
     let rows_changed = {
         let dispatcher = state.dispatcher();
         Callback::from(move |generation: u32| dispatcher.dispatch(Action::RowsChanged(generation)))
@@ -444,13 +394,6 @@ pub fn app() -> Html {
                     { tab_button(Tab::Events, "Events", "tab-events") }
                     { tab_button(Tab::Organization, "Organization", "tab-organization") }
                     { tab_button(Tab::Rules, "Rules", "tab-rules") }
-                    if let Some(label) = &s.view.label {
-                        <span class="view-filter" data-testid="view-filter">
-                            {format!("Showing {} events: {label}", display::count(s.view.total))}
-                            <button class="button small" data-testid="show-all"
-                                    onclick={let show = show_events.clone(); move |_| show.emit((None, None))}>{"Show all"}</button>
-                        </span>
-                    }
                 </nav>
                 // Always mounted (hidden when another tab shows) so the saved rules reach
                 // the worker at once: badges and counts exist before the tab is opened.
@@ -459,11 +402,9 @@ pub fn app() -> Html {
                                on_show_rule={show_rule} on_applied={rows_changed} />
                 </div>
                 if s.tab == Tab::Events {
-                    <QueryBar total={s.view.total} query={s.query.clone()} on_query={set_query.clone()} />
-                    <EventTable engine={(*engine).clone()} total={s.view.total} generation={s.view.generation}
-                                data_generation={s.summary.as_ref().map_or(0, |x| x.generation)}
-                                on_show_events={show_events.clone()}
-                                on_add_clause={add_clause} on_set_query={set_query} />
+                    <TimelineView engine={(*engine).clone()} data_generation={s.summary.as_ref().map_or(0, |x| x.generation)}
+                                  rows_generation={s.rows_generation} scope={s.scope.clone()}
+                                  on_show_events={show_events.clone()} />
                 } else if s.tab == Tab::Organization {
                     <OrgsView engine={(*engine).clone()} generation={s.summary.as_ref().map_or(0, |x| x.generation)}
                               on_show_events={show_events.clone()} />

@@ -13,4 +13,5 @@ pub mod orgs_view;
 pub mod query_bar;
 pub mod rules_view;
 pub mod table;
+pub mod timeline_view;
 pub mod worker;

@@ -42,6 +42,149 @@ pub struct EventTableProps {
     /// Replace the query (the detail pane's "±5 min, same principal / account").
     #[prop_or_default]
     pub on_set_query: Callback<String>,
+    /// The columns shown, by [`ColumnDef::key`], in order.
+    #[prop_or_else(default_columns)]
+    pub columns: Vec<String>,
+    /// Rows are newest first (the worker serves them so; this only draws the arrow).
+    #[prop_or_default]
+    pub descending: bool,
+    #[prop_or_default]
+    pub on_sort: Callback<()>,
+    /// The selected event by eventID (from a link): found in the view and scrolled to.
+    #[prop_or_default]
+    pub selected_event: Option<String>,
+    /// The user selected an event.
+    #[prop_or_default]
+    pub on_select: Callback<Option<String>>,
+}
+
+/// A column of the table.
+pub struct ColumnDef {
+    /// Its name in links (`cols=`).
+    pub key: &'static str,
+    pub label: &'static str,
+    /// CSS class of its cells (width).
+    pub class: &'static str,
+    /// Shown unless the user chose otherwise.
+    pub default: bool,
+    pub value: fn(&Row) -> String,
+}
+
+/// Every column, in the order the menu lists them.
+pub const COLUMNS: &[ColumnDef] = &[
+    ColumnDef {
+        key: "time",
+        label: "Time (UTC)",
+        class: "c-time",
+        default: true,
+        value: |r| display::time(r.time),
+    },
+    ColumnDef {
+        key: "name",
+        label: "Event",
+        class: "c-name",
+        default: true,
+        value: |r| r.name.clone(),
+    },
+    ColumnDef {
+        key: "source",
+        label: "Source",
+        class: "c-source",
+        default: true,
+        value: |r| r.source.trim_end_matches(".amazonaws.com").to_owned(),
+    },
+    ColumnDef {
+        key: "principal",
+        label: "Principal",
+        class: "c-principal",
+        default: true,
+        value: |r| r.principal.clone(),
+    },
+    ColumnDef {
+        key: "identity",
+        label: "Identity type",
+        class: "c-identity",
+        default: false,
+        value: |r| r.identity_type.clone(),
+    },
+    ColumnDef {
+        key: "account",
+        label: "Account",
+        class: "c-account",
+        default: true,
+        value: |r| r.account.clone(),
+    },
+    ColumnDef {
+        key: "region",
+        label: "Region",
+        class: "c-region",
+        default: true,
+        value: |r| r.region.clone(),
+    },
+    ColumnDef {
+        key: "error",
+        label: "Error",
+        class: "c-error",
+        default: true,
+        value: |r| r.error_code.clone(),
+    },
+    ColumnDef {
+        key: "ip",
+        label: "Source IP",
+        class: "c-ip",
+        default: false,
+        value: |r| r.source_ip.clone(),
+    },
+    ColumnDef {
+        key: "agent",
+        label: "User agent",
+        class: "c-agent",
+        default: false,
+        value: |r| r.user_agent.clone(),
+    },
+    ColumnDef {
+        key: "readonly",
+        label: "Read only",
+        class: "c-readonly",
+        default: false,
+        value: |r| r.read_only.clone(),
+    },
+    ColumnDef {
+        key: "type",
+        label: "Event type",
+        class: "c-type",
+        default: false,
+        value: |r| r.event_type.clone(),
+    },
+    ColumnDef {
+        key: "eventid",
+        label: "Event ID",
+        class: "c-eventid",
+        default: false,
+        value: |r| r.event_id.clone(),
+    },
+];
+
+/// The columns shown until the user chooses.
+pub fn default_columns() -> Vec<String> {
+    COLUMNS
+        .iter()
+        .filter(|c| c.default)
+        .map(|c| c.key.to_owned())
+        .collect()
+}
+
+/// The shown columns' definitions, unknown keys (from an old link) left out.
+fn shown(keys: &[String]) -> Vec<&'static ColumnDef> {
+    let cols: Vec<&ColumnDef> = keys
+        .iter()
+        .filter_map(|k| COLUMNS.iter().find(|c| c.key == k))
+        .collect();
+    if cols.is_empty() {
+        COLUMNS.iter().filter(|c| c.default).collect()
+    } else {
+        cols
+    }
 }
 
 type Pages = HashMap<u32, Rc<Vec<Row>>>;
@@ -117,6 +260,43 @@ pub fn event_table(props: &EventTableProps) -> Html {
         });
     }
 
+    // The selection, by eventID, goes up (into the link)…
+    {
+        let selected_id = selected.and_then(&row_at).map(|r| r.event_id.clone());
+        let (on_select, wanted) = (props.on_select.clone(), props.selected_event.clone());
+        use_effect_with(selected_id, move |id| {
+            if id.is_some() && *id != wanted {
+                on_select.emit(id.clone());
+            }
+        });
+    }
+    // …and an event named by a link is found in the view, selected and scrolled to.
+    {
+        let current = selected.and_then(&row_at).map(|r| r.event_id.clone());
+        let (engine, selected, viewport) =
+            (props.engine.clone(), selected.clone(), viewport.clone());
+        use_effect_with(
+            (props.selected_event.clone(), props.generation),
+            move |(wanted, _)| {
+                let Some(wanted) = wanted.clone().filter(|w| Some(w) != current.as_ref()) else {
+                    return;
+                };
+                spawn_local(async move {
+                    if let Some(Response::Located { index: Some(i), .. }) =
+                        engine.ask(Request::Locate(wanted)).await
+                    {
+                        selected.set(Some(i));
+                        if let Some(el) = viewport.cast::<Element>() {
+                            let top =
+                                f64::from(i) * ROW_HEIGHT - f64::from(el.client_height()) / 3.0;
+                            el.set_scroll_top(top.max(0.0) as i32);
+                        }
+                    }
+                });
+            },
+        );
+    }
+
     // "Part of" links: the Organizations report, asked for once per data generation and only
     // once an Organizations event is shown.
     let shows_org_event = detail
@@ -169,6 +349,7 @@ pub fn event_table(props: &EventTableProps) -> Html {
         })
     };
 
+    let columns = shown(&props.columns);
     let rows = (first..last).map(|i| {
         let top = format!("top:{}px", f64::from(i) * ROW_HEIGHT);
         let is_selected = *selected == Some(i);
@@ -179,22 +360,9 @@ pub fn event_table(props: &EventTableProps) -> Html {
         match row_at(i) {
             Some(r) => html! {
                 <div key={i} class={classes!("event-row", is_selected.then_some("selected"), (!r.error_code.is_empty()).then_some("error"))}
-                     style={top} data-testid="event-row" data-event-id={r.event_id.clone()} onclick={onclick}>
-                    <span class="c-time">{display::time(r.time)}</span>
-                    if r.rules.is_empty() {
-                        <span class="c-name">{&r.name}{ if r.summary_only { " ·csv" } else { "" } }</span>
-                    } else {
-                        // Watch rules the event matches, as badges (styles/rules.css).
-                        <span class="c-name with-rules" title={format!("{} · rules: {}", r.name, r.rules.join(", "))}>
-                            <span class="name">{&r.name}{ if r.summary_only { " ·csv" } else { "" } }</span>
-                            { for r.rules.iter().map(|rule| html! { <span class="rule-badge" data-testid="rule-badge">{rule}</span> }) }
-                        </span>
-                    }
-                    <span class="c-source">{r.source.trim_end_matches(".amazonaws.com")}</span>
-                    <span class="c-principal" title={r.identity_type.clone()}>{&r.principal}</span>
-                    <span class="c-account">{&r.account}</span>
-                    <span class="c-region">{&r.region}</span>
-                    <span class="c-error">{&r.error_code}</span>
+                     style={top} data-testid="event-row" data-event-id={r.event_id.clone()}
+                     data-time={r.time.map(crate::time::format_iso).unwrap_or_default()} onclick={onclick}>
+                    { for columns.iter().map(|c| cell(c, r)) }
                 </div>
             },
             None => html! { <div key={i} class="event-row loading" style={top}>{"…"}</div> },
@@ -205,10 +373,17 @@ pub fn event_table(props: &EventTableProps) -> Html {
         <div class="events">
             <div class="table">
                 <div class="event-head">
-                    <span class="c-time">{"Time (UTC)"}</span><span class="c-name">{"Event"}</span>
-                    <span class="c-source">{"Source"}</span><span class="c-principal">{"Principal"}</span>
-                    <span class="c-account">{"Account"}</span><span class="c-region">{"Region"}</span>
-                    <span class="c-error">{"Error"}</span>
+                    { for columns.iter().map(|c| if c.key == "time" {
+                        html! {
+                            <span class={classes!(c.class, "sort-toggle")} data-column={c.key} data-testid="sort-toggle"
+                                  data-order={if props.descending { "desc" } else { "asc" }}
+                                  title="Oldest or newest first" onclick={props.on_sort.reform(|_| ())}>
+                                {c.label}{ if props.descending { " ↓" } else { " ↑" } }
+                            </span>
+                        }
+                    } else {
+                        html! { <span class={c.class} data-column={c.key}>{c.label}</span> }
+                    }) }
                 </div>
                 <div class="viewport" ref={viewport} onscroll={on_scroll} onkeydown={on_key} tabindex="0"
                      data-testid="event-table" data-total={props.total.to_string()}>
@@ -255,4 +430,74 @@ fn fetch_page(
             }
         }
     });
+}
+
+/// One cell; the event name carries the watch rules' badges.
+fn cell(c: &ColumnDef, r: &Row) -> Html {
+    if c.key != "name" {
+        let text = (c.value)(r);
+        return html! { <span class={c.class} title={text.clone()}>{text}</span> };
+    }
+    let csv = if r.summary_only { " ·csv" } else { "" };
+    if r.rules.is_empty() {
+        html! { <span class="c-name">{&r.name}{csv}</span> }
+    } else {
+        // Watch rules the event matches, as badges (styles/rules.css).
+        html! {
+            <span class="c-name with-rules" title={format!("{} · rules: {}", r.name, r.rules.join(", "))}>
+                <span class="name">{&r.name}{csv}</span>
+                { for r.rules.iter().map(|rule| html! { <span class="rule-badge" data-testid="rule-badge">{rule}</span> }) }
+            </span>
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ColumnsMenuProps {
+    pub columns: Vec<String>,
+    pub on_columns: Callback<Vec<String>>,
+}
+
+/// Which columns show: a checkbox per column, kept in the table's order.
+#[function_component(ColumnsMenu)]
+pub fn columns_menu(props: &ColumnsMenuProps) -> Html {
+    let open = use_state(|| false);
+    let on = shown(&props.columns);
+    let toggle = |key: &'static str| {
+        let (on_columns, current) = (props.on_columns.clone(), on.clone());
+        Callback::from(move |_| {
+            let keep = !current.iter().any(|c| c.key == key);
+            let next: Vec<String> = COLUMNS
+                .iter()
+                .filter(|c| {
+                    if c.key == key {
+                        keep
+                    } else {
+                        current.iter().any(|o| o.key == c.key)
+                    }
+                })
+                .map(|c| c.key.to_owned())
+                .collect();
+            if !next.is_empty() {
+                on_columns.emit(next);
+            }
+        })
+    };
+    html! {
+        <span class="columns-menu">
+            <button class="button small" data-testid="columns-button" title="Choose columns"
+                    onclick={let open = open.clone(); move |_| open.set(!*open)}>{"Columns"}</button>
+            if *open {
+                <div class="menu">
+                { for COLUMNS.iter().map(|c| html! {
+                    <label>
+                        <input type="checkbox" data-testid="column-option" data-column={c.key}
+                               checked={on.iter().any(|o| o.key == c.key)} onchange={toggle(c.key)} />
+                        {" "}{c.label}
+                    </label>
+                }) }
+                </div>
+            }
+        </span>
+    }
 }

@@ -1,0 +1,326 @@
+//! The Events tab: the query bar, the histogram, the facets and the event table, over one
+//! question to the worker ([`Request::Timeline`]) that is asked again whenever the
+//! query, the time range, the order, the scope or the data change.
+//!
+//! The view's state ([`ViewState`]: query, time range, selected event, order, columns)
+//! lives here and in the page address: every change is written to the hash (a new
+//! history entry, except for the selection, which replaces the current one), and
+//! back/forward read it back. Facet clicks and the detail pane's actions are edits of
+//! the query text, so the query box always says what the table shows.
+
+use std::rc::Rc;
+
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use super::engine::Engine;
+use super::facets::FacetsPanel;
+use super::histogram::HistogramView;
+use super::orgs_view::ShowEvents;
+use super::query_bar::QueryBar;
+use super::table::{default_columns, ColumnsMenu, EventTable};
+use crate::display;
+use crate::protocol::{Request, Response, ViewFilter};
+use crate::timeline::link::ViewState;
+use crate::timeline::{
+    self, ExportFormat, Facet, FacetCounts, Histogram, TimelineAnswer, TimelineQuery,
+};
+
+/// Which events the timeline searches: all, or a subset another tab asked to show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scope {
+    /// What the subset is ("account creation car-…"); `None` for all events.
+    pub label: Option<String>,
+    pub filter: ViewFilter,
+}
+
+impl Default for Scope {
+    fn default() -> Self {
+        Scope {
+            label: None,
+            filter: ViewFilter::All,
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TimelineProps {
+    pub engine: Engine,
+    /// The loaded data's generation: new data asks again.
+    pub data_generation: u32,
+    /// The worker's generation after rows changed without the events changing (watch
+    /// rules' badges): cached rows older than it are stale.
+    #[prop_or_default]
+    pub rows_generation: u32,
+    #[prop_or_default]
+    pub scope: Scope,
+    #[prop_or_default]
+    pub on_show_events: ShowEvents,
+}
+
+/// The worker's answer, in the pieces the children compare cheaply.
+struct Answer {
+    generation: u32,
+    answer: Rc<TimelineAnswer>,
+    histogram: Rc<Histogram>,
+    facets: Rc<Vec<FacetCounts>>,
+}
+
+/// The hash's `&`-separated items, as written.
+pub fn hash_items() -> Vec<String> {
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    hash.trim_start_matches('#')
+        .split('&')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Writes the view into the address: a new history entry, or in place (`replace`).
+fn write_hash(state: &ViewState, replace: bool) {
+    let mut items = hash_items();
+    state.write(&mut items);
+    let hash = format!("#{}", items.join("&"));
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if window.location().hash().ok().as_deref() == Some(hash.as_str())
+        || (hash == "#" && window.location().hash().ok().as_deref() == Some(""))
+    {
+        return;
+    }
+    if let Ok(history) = window.history() {
+        let _ = if replace {
+            history.replace_state_with_url(&JsValue::NULL, "", Some(&hash))
+        } else {
+            history.push_state_with_url(&JsValue::NULL, "", Some(&hash))
+        };
+    }
+}
+
+#[function_component(TimelineView)]
+pub fn timeline_view(props: &TimelineProps) -> Html {
+    let state = use_state(|| ViewState::read(&hash_items()));
+    let answer = use_state(|| None::<Answer>);
+
+    // Ask the worker whenever the question changes. Answers come back in order, so the
+    // last one set is the last question's.
+    {
+        let key = (
+            props.data_generation,
+            props.scope.filter.clone(),
+            state.query.clone(),
+            state.time,
+            state.descending,
+        );
+        let (engine, answer) = (props.engine.clone(), answer.clone());
+        use_effect_with(key, move |(_, scope, query, time, descending)| {
+            let request = Request::Timeline {
+                scope: scope.clone(),
+                query: TimelineQuery {
+                    query: query.clone(),
+                    time: *time,
+                    descending: *descending,
+                },
+            };
+            spawn_local(async move {
+                if let Some(Response::Timeline {
+                    generation,
+                    answer: a,
+                }) = engine.ask(request).await
+                {
+                    answer.set(Some(Answer {
+                        generation,
+                        histogram: Rc::new(a.histogram.clone()),
+                        facets: Rc::new(a.facets.clone()),
+                        answer: Rc::from(a),
+                    }));
+                }
+            });
+        });
+    }
+
+    // Another tab asked to show some events: show exactly those.
+    {
+        let (state, last) = (state.clone(), use_mut_ref(|| props.scope.clone()));
+        use_effect_with(props.scope.clone(), move |scope| {
+            if *last.borrow() != *scope {
+                *last.borrow_mut() = scope.clone();
+                if scope.label.is_some() {
+                    state.set(ViewState {
+                        columns: state.columns.clone(),
+                        descending: state.descending,
+                        ..ViewState::default()
+                    });
+                }
+            }
+        });
+    }
+
+    // The address follows the view; back and forward bring views back.
+    {
+        let last = use_mut_ref(|| (*state).clone());
+        use_effect_with((*state).clone(), move |now| {
+            let only_selection = {
+                let before = last.borrow();
+                ViewState {
+                    selected: None,
+                    ..before.clone()
+                } == ViewState {
+                    selected: None,
+                    ..now.clone()
+                }
+            };
+            write_hash(now, only_selection);
+            *last.borrow_mut() = now.clone();
+        });
+    }
+    {
+        let state = state.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                gloo::events::EventListener::new(&w, "popstate", move |_| {
+                    state.set(ViewState::read(&hash_items()));
+                })
+            });
+            move || drop(listener)
+        });
+    }
+
+    let set = {
+        let state = state.clone();
+        move |f: &dyn Fn(&mut ViewState)| {
+            let mut next = (*state).clone();
+            f(&mut next);
+            state.set(next);
+        }
+    };
+    let on_query = {
+        let set = set.clone();
+        Callback::from(move |query: String| {
+            set(&|s| {
+                s.query = query.clone();
+                s.selected = None;
+            })
+        })
+    };
+    let on_toggle = {
+        let set = set.clone();
+        Callback::from(move |(facet, value, exclude): (Facet, String, bool)| {
+            set(&|s| {
+                s.query = timeline::toggle(&s.query, facet, &value, exclude);
+                s.selected = None;
+            })
+        })
+    };
+    let on_add_clause = {
+        let set = set.clone();
+        Callback::from(move |clause: String| {
+            set(&|s| {
+                s.query = crate::detail::add_clause(&s.query, &clause);
+            })
+        })
+    };
+    let on_set_query = {
+        let set = set.clone();
+        Callback::from(move |query: String| {
+            set(&|s| {
+                s.query = query.clone();
+                s.time = None;
+            })
+        })
+    };
+    let on_range = {
+        let set = set.clone();
+        Callback::from(move |range: Option<(i64, i64)>| {
+            set(&|s| {
+                s.time = range;
+                s.selected = None;
+            })
+        })
+    };
+    let on_select = {
+        let set = set.clone();
+        Callback::from(move |event_id: Option<String>| set(&|s| s.selected = event_id.clone()))
+    };
+    let on_sort = {
+        let set = set.clone();
+        Callback::from(move |_| set(&|s| s.descending = !s.descending))
+    };
+    let on_columns = {
+        let set = set.clone();
+        Callback::from(move |columns: Vec<String>| set(&|s| s.columns = columns.clone()))
+    };
+    let export = |format: ExportFormat| {
+        let engine = props.engine.clone();
+        Callback::from(move |_| {
+            let engine = engine.clone();
+            spawn_local(async move {
+                if let Some(Response::Export { name, mime, bytes }) =
+                    engine.ask(Request::Export(format)).await
+                {
+                    let _ = super::download::download(&name, &mime, &bytes);
+                }
+            });
+        })
+    };
+
+    let Some(Answer {
+        generation,
+        answer,
+        histogram,
+        facets,
+    }) = &*answer
+    else {
+        return html! { <div class="timeline" data-testid="timeline"><p class="muted">{"Counting…"}</p></div> };
+    };
+    let columns: Vec<String> = if state.columns.is_empty() {
+        default_columns()
+    } else {
+        state.columns.clone()
+    };
+    html! {
+        <div class="timeline" data-testid="timeline">
+            <QueryBar total={answer.total} query={state.query.clone()} on_query={on_query}
+                      engine={props.engine.clone()} error={answer.error.clone()} />
+            <div class="timeline-tools">
+                if let Some(label) = &props.scope.label {
+                    <span class="view-filter" data-testid="view-filter">
+                        {format!("Showing {} events: {label}", display::count(answer.total))}
+                        <button class="button small" data-testid="show-all"
+                                onclick={props.on_show_events.reform(|_| (None, None))}>{"Show all"}</button>
+                    </span>
+                }
+                if let Some((from, to)) = state.time {
+                    <span class="time-chip" data-testid="time-chip"
+                          data-from={crate::time::format_iso(from)} data-to={crate::time::format_iso(to)}>
+                        {format!("{} → {} UTC", display::time(Some(from)), display::time(Some(to)))}
+                        <button data-testid="clear-time" title="All time" onclick={on_range.reform(|_| None)}>{"×"}</button>
+                    </span>
+                }
+                <span class="spacer"></span>
+                <ColumnsMenu columns={columns.clone()} on_columns={on_columns} />
+                <span class="muted">{"Export:"}</span>
+                <button class="button small" data-testid="export-json" onclick={export(ExportFormat::Json)}
+                        title="{&quot;Records&quot;:[…]}: loads back into trailglass and CloudTrail tools">{"JSON"}</button>
+                <button class="button small" data-testid="export-ndjson" onclick={export(ExportFormat::Ndjson)}>{"NDJSON"}</button>
+                <button class="button small" data-testid="export-csv" onclick={export(ExportFormat::Csv)}>{"CSV"}</button>
+            </div>
+            <HistogramView histogram={Rc::clone(histogram)} range={state.time} on_range={on_range} />
+            <div class="timeline-body">
+                <FacetsPanel facets={Rc::clone(facets)} on_toggle={on_toggle} />
+                <EventTable engine={props.engine.clone()} total={answer.total}
+                            generation={(*generation).max(props.rows_generation)}
+                            data_generation={props.data_generation}
+                            on_show_events={props.on_show_events.clone()}
+                            on_add_clause={on_add_clause} on_set_query={on_set_query}
+                            columns={columns}
+                            descending={state.descending} on_sort={on_sort}
+                            selected_event={state.selected.clone()} on_select={on_select} />
+            </div>
+        </div>
+    }
+}
