@@ -197,3 +197,19 @@ test('exports hold the filtered events and load back', async () => {
   fs.rmSync(dir, { recursive: true, force: true });
   assert.deepEqual(log.errors, []);
 });
+
+test('"load only what matches" keeps just those events and counts the rest', async () => {
+  const { page, log } = await env.open();
+  await page.fill('[data-testid=load-filter]', 'eventName:(');
+  await page.waitForSelector('[data-testid=load-filter-error]');
+  await page.click('[data-testid=load-filter-orgs]');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=load-filter-error]'));
+  const { events } = await loadRealFixtures(page);
+  await untilCount(page, events);
+  const sources = await facetValues(page, 'eventSource');
+  assert.deepEqual(sources.map((s) => s.value), ['organizations.amazonaws.com']);
+  assert.equal(sources[0].count, events);
+  const left = await page.$eval('[data-testid=filtered-count]', (e) => Number(e.dataset.count));
+  assert.ok(left > 1000, `${left} left out`);
+  assert.deepEqual(log.errors, []);
+});

@@ -20,6 +20,10 @@ pub enum Request {
     AddFiles(Vec<InputFile>),
     /// Ingest the built-in sample history.
     LoadSample,
+    /// Keep only the records this query matches in the files loaded from now on
+    /// (`None`: keep everything): to scan more logs than fit in memory. Answered with
+    /// [`Response::LoadFilter`].
+    SetLoadFilter(Option<String>),
     /// The load is complete: sort, index, and summarise.
     Finish,
     /// Rows `offset..offset+len` of the view, in time order.
@@ -99,6 +103,10 @@ pub enum Response {
         #[serde(with = "serde_bytes")]
         bytes: Vec<u8>,
     },
+    /// The load filter is in place, or why the query is refused.
+    LoadFilter {
+        error: Option<String>,
+    },
     /// The row index of the event asked for; `None` when the view does not hold it.
     Located {
         generation: u32,
@@ -149,6 +157,8 @@ pub struct Summary {
     pub files: u32,
     pub files_with_issues: u32,
     pub duplicates: u32,
+    /// Good records the load filter left out, over all files.
+    pub filtered: u32,
     /// Records, lines, rows or regions skipped, over all files.
     pub skipped: u32,
     pub stats: Stats,

@@ -29,6 +29,8 @@ pub struct Session {
     timeline: Timeline,
     /// Counts scope changes: the timeline's cache key.
     scope_epoch: u32,
+    /// "Load only what matches": records of files added from now on must match this.
+    load_filter: Option<crate::query::Ast>,
     /// Field paths seen in the data, for autocomplete, at a data version.
     fields: Option<(u32, Vec<String>)>,
     /// Bumped only when the loaded data changes (not the view).
@@ -108,6 +110,9 @@ impl Session {
                 }
             }
             Request::Finish => Response::Loaded(self.finish()),
+            Request::SetLoadFilter(text) => Response::LoadFilter {
+                error: self.set_load_filter(text.as_deref()).err(),
+            },
             Request::Orgs => Response::Orgs {
                 generation: self.generation,
                 report: Box::new(self.orgs().clone()),
@@ -189,7 +194,16 @@ impl Session {
         let file = FileId(self.ledger.len() as u32);
         let ingested = ingest::ingest_file(path, bytes, &self.limits);
         let mut report = ingested.report;
-        for record in ingested.records {
+        let records = match &self.load_filter {
+            None => ingested.records,
+            Some(filter) => {
+                let all = ingested.records.len();
+                let kept = matching(filter, ingested.records);
+                report.filtered = (all - kept.len()) as u32;
+                kept
+            }
+        };
+        for record in records {
             match self.store.add(record, file) {
                 Added::New(_) => report.kept += 1,
                 Added::Upgraded(id) => {
@@ -203,6 +217,16 @@ impl Session {
         self.data_version += 1;
         self.ledger.push(report);
         &self.ledger[self.ledger.len() - 1]
+    }
+
+    /// Sets (or, with `None` or a blank query, clears) the load filter; a query that does
+    /// not parse is refused with its error and leaves the filter as it was.
+    pub fn set_load_filter(&mut self, query: Option<&str>) -> Result<(), String> {
+        self.load_filter = match query.map(str::trim).filter(|q| !q.is_empty()) {
+            None => None,
+            Some(q) => Some(crate::query::parse(q).map_err(|e| e.to_string())?),
+        };
+        Ok(())
     }
 
     /// A ledger entry for a file the browser could not read.
@@ -229,6 +253,7 @@ impl Session {
             files: ledger.len() as u32,
             files_with_issues: ledger.iter().filter(|r| !r.issues.is_empty()).count() as u32,
             duplicates: ledger.iter().map(|r| r.duplicates).sum(),
+            filtered: ledger.iter().map(|r| r.filtered).sum(),
             skipped: ledger.iter().map(|r| r.skipped).sum(),
             stats: self.store.stats(),
             ledger,
@@ -475,6 +500,34 @@ impl Session {
     pub fn event(&self, id: EventId) -> Option<&str> {
         self.store.raw(id)
     }
+}
+
+/// The records `filter` matches, in their order. The query runs as it does over the
+/// loaded data: over a scratch store of this file's records (so its plan binds to their
+/// strings), which is then dropped.
+fn matching(
+    filter: &crate::query::Ast,
+    records: Vec<crate::event::Record>,
+) -> Vec<crate::event::Record> {
+    let mut scratch = Store::default();
+    // Which record each scratch event came from (duplicates within the file share one).
+    let mut origin = Vec::with_capacity(records.len());
+    for (i, record) in records.iter().enumerate() {
+        if let Added::New(_) = scratch.add(record.clone(), FileId(0)) {
+            origin.push(i);
+        }
+    }
+    scratch.finish();
+    let plan = crate::query::compile(filter, &scratch);
+    let mut keep = vec![false; records.len()];
+    for id in crate::query::filter(&scratch, &plan) {
+        keep[origin[id.0 as usize]] = true;
+    }
+    records
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(r, k)| k.then_some(r))
+        .collect()
 }
 
 fn org_report(store: &Store) -> OrgReport {

@@ -369,3 +369,43 @@ fn autocomplete_offers_fields_and_frequent_values() {
     assert!(session.suggest(Some("no.such.field"), "").is_empty());
     assert!(session.suggest(Some("(("), "").is_empty());
 }
+
+#[test]
+fn loading_only_what_matches_keeps_exactly_what_the_query_finds_in_everything() {
+    let wanted = "eventSource:organizations.amazonaws.com OR (errorCode:AccessDenied* requestParameters.roleName:*)";
+    let mut everything = real_session();
+    ask(&mut everything, wanted, None);
+    let mut want: Vec<String> = everything
+        .view_in_order()
+        .iter()
+        .map(|&id| everything.store().row(id).unwrap().event_id)
+        .collect();
+
+    let mut filtered = Session::default();
+    assert!(filtered.set_load_filter(Some("eventName:(")).is_err());
+    filtered.set_load_filter(Some(wanted)).unwrap();
+    for path in support::all_files(&support::fixtures().join("real")) {
+        filtered.add_file(&path.to_string_lossy(), &std::fs::read(&path).unwrap());
+    }
+    let (path, text) = trailglass::sample::org_history();
+    filtered.add_file(path, text.as_bytes());
+    let summary = filtered.finish();
+    let store = filtered.store();
+    let mut got: Vec<String> = store
+        .sorted()
+        .iter()
+        .map(|&id| store.row(id).unwrap().event_id)
+        .collect();
+    want.sort();
+    got.sort();
+    assert!(want.len() > 50);
+    assert_eq!(got, want);
+    // Every record read is kept, a duplicate, or left out by the filter.
+    for r in &summary.ledger {
+        assert_eq!(r.records, r.kept + r.duplicates + r.filtered, "{}", r.path);
+    }
+    assert!(summary.filtered as usize >= everything.store().len() - want.len());
+    // Clearing the filter keeps everything again.
+    filtered.set_load_filter(None).unwrap();
+    filtered.set_load_filter(Some("  ")).unwrap();
+}

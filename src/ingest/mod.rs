@@ -275,6 +275,9 @@ pub struct FileReport {
     /// Records that were new to the store (set by the store; the rest were duplicates).
     pub kept: u32,
     pub duplicates: u32,
+    /// Good records left out by the load filter ("load only what matches").
+    #[serde(default)]
+    pub filtered: u32,
     /// Records (or rows, lines, damaged regions) skipped.
     pub skipped: u32,
     pub issues: Vec<IngestError>,
@@ -343,6 +346,7 @@ pub fn ingest_file(path: &str, bytes: &[u8], limits: &Limits) -> Ingested {
             records: sink.records.len() as u32,
             kept: 0,
             duplicates: 0,
+            filtered: 0,
             skipped: skipped + sink.dropped_issues,
             issues,
             notes: sink.notes,

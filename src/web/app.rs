@@ -207,13 +207,28 @@ pub fn app() -> Html {
     let state = use_reducer(AppState::default);
     let cancel = use_memo((), |_| Rc::new(Cell::new(false)));
 
+    // "Load only what matches": the query every record of the next loads must match.
+    let load_only = use_state(String::new);
+    let load_only_valid = crate::query::parse(&load_only).is_ok();
+    // Sent ahead of a load (the worker answers in order, so it applies to what follows).
+    let send_load_filter = {
+        let (engine, load_only) = ((*engine).clone(), load_only.clone());
+        move || {
+            // An invalid query is ignored (the box says so), never a stale filter kept.
+            let text = load_only.trim().to_owned();
+            let valid = !text.is_empty() && crate::query::parse(&text).is_ok();
+            drop(engine.send(Request::SetLoadFilter(valid.then_some(text))));
+        }
+    };
     let start_load = {
         let (engine, dispatcher, cancel) =
             ((*engine).clone(), state.dispatcher(), (*cancel).clone());
+        let send_load_filter = send_load_filter.clone();
         Callback::from(move |files: Vec<PickedFile>| {
             if files.is_empty() {
                 return;
             }
+            send_load_filter();
             cancel.set(false);
             spawn_local(load_files(
                 engine.clone(),
@@ -239,6 +254,7 @@ pub fn app() -> Html {
     let on_sample = {
         let (engine, dispatcher) = ((*engine).clone(), state.dispatcher());
         Callback::from(move |()| {
+            send_load_filter();
             let (engine, dispatcher) = (engine.clone(), dispatcher.clone());
             spawn_local(async move {
                 dispatcher.dispatch(Action::LoadStarted { files: 1, bytes: 0 });
@@ -370,6 +386,14 @@ pub fn app() -> Html {
                     {"Load sample data"}
                 </button>
                 <button class="button" data-testid="clear" onclick={on_clear} disabled={loading}>{"Clear"}</button>
+                <span class="load-only" title="Keep only the events this query matches from the files loaded next: scan more logs than fit in memory">
+                    <input type="text" data-testid="load-filter" placeholder="Load only: query (optional)" spellcheck="false"
+                           value={(*load_only).clone()} class={classes!((!load_only_valid).then_some("invalid"))}
+                           oninput={let l = load_only.clone(); move |e: InputEvent| l.set(e.target_unchecked_into::<HtmlInputElement>().value())} />
+                    <button class="button small" data-testid="load-filter-orgs" title="Only AWS Organizations events"
+                            onclick={let l = load_only.clone(); move |_| l.set("eventSource:organizations.amazonaws.com".to_owned())}>{"Organizations only"}</button>
+                    if !load_only_valid { <span class="warn" data-testid="load-filter-error">{"not a valid query: it will be ignored"}</span> }
+                </span>
                 <span class="privacy">{"Files are read in this tab only: nothing is uploaded."}</span>
             </header>
             <LoadStatus load={s.load} files_done={s.files_done} files_total={s.files_total}
@@ -571,6 +595,12 @@ fn summary_view(props: &SummaryProps) -> Html {
             </div>
             <div class="stat" title={top(&st.accounts)}><b>{st.accounts.len()}</b>{" accounts"}</div>
             <div class="stat" title={top(&st.regions)}><b>{st.regions.len()}</b>{" regions"}</div>
+            if s.filtered > 0 {
+                <div class="stat" data-testid="filtered-count" data-count={s.filtered.to_string()}
+                     title="Good records the load filter left out">
+                    <b>{display::count(s.filtered)}</b>{" left out by the load filter"}
+                </div>
+            }
             if s.duplicates > 0 {
                 <div class="stat" title="The same eventID delivered more than once (overlapping trails or files): counted once">
                     <b>{display::count(s.duplicates)}</b>{" duplicates merged"}
