@@ -8,7 +8,7 @@ use crate::ingest::{self, FileReport, Limits};
 use crate::orgs::{self, OrgContext, OrgReport};
 use crate::protocol::{Request, Response, RuleResult, RuleSpec, Summary, ViewFilter};
 use crate::rules::{self, EnvelopeFields, Pattern};
-use crate::store::{Added, EventId, FileId, Store};
+use crate::store::{Added, EventId, FileId, RawText, Store};
 
 #[derive(Default)]
 pub struct Session {
@@ -145,7 +145,7 @@ impl Session {
             Request::Detail { id } => Response::Detail {
                 generation: self.generation,
                 id,
-                raw: self.store.raw(id).map(str::to_owned),
+                raw: self.store.raw(id).map(|r| String::from(&*r)),
             },
         }
     }
@@ -295,7 +295,7 @@ impl Session {
         let envelope = |id: EventId| {
             store
                 .raw(id)
-                .and_then(|raw| EnvelopeFields::from_record_json(raw).ok())
+                .and_then(|raw| EnvelopeFields::from_record_json(&raw).ok())
         };
         for id in self.stale_envelopes.drain(..) {
             if let Some(slot) = self.envelopes.get_mut(id.0 as usize) {
@@ -314,7 +314,7 @@ impl Session {
                 if rule
                     .compiled
                     .as_ref()
-                    .is_ok_and(|p| p.matches_record(raw, envelope))
+                    .is_ok_and(|p| p.matches_record(&raw, envelope))
                 {
                     rule.matched[i / 64] |= 1 << (i % 64);
                 }
@@ -361,7 +361,7 @@ impl Session {
         &self.ledger
     }
 
-    pub fn event(&self, id: EventId) -> Option<&str> {
+    pub fn event(&self, id: EventId) -> Option<RawText<'_>> {
         self.store.raw(id)
     }
 }
@@ -371,7 +371,7 @@ fn org_report(store: &Store) -> OrgReport {
         .sorted()
         .iter()
         .filter(|&&id| orgs::is_org_event(store.event_source(id), store.event_name(id)))
-        .filter_map(|&id| serde_json::from_str(store.raw(id)?).ok())
+        .filter_map(|&id| serde_json::from_str(&store.raw(id)?).ok())
         .collect();
     let (accounts_seen, regions_seen) = store.accounts_and_regions();
     let ctx = OrgContext {
