@@ -306,15 +306,16 @@ impl Session {
         self.envelopes
             .extend((known..store.len()).map(|i| envelope(EventId(i as u32))));
         for (i, envelope) in self.envelopes.iter().enumerate() {
-            let (Some(envelope), Some(raw)) = (envelope, store.raw(EventId(i as u32))) else {
+            let Some(envelope) = envelope else {
                 continue;
             };
+            let raw = || store.raw(EventId(i as u32));
             for &r in &live {
                 let rule = &mut self.rules[r];
                 if rule
                     .compiled
                     .as_ref()
-                    .is_ok_and(|p| p.matches_record(&raw, envelope))
+                    .is_ok_and(|p| p.matches_record_with(raw, envelope))
                 {
                     rule.matched[i / 64] |= 1 << (i % 64);
                 }
