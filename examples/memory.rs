@@ -1,7 +1,8 @@
 //! What's measured: the memory the core needs for a folder of generated S3 files, read one
 //! file at a time as the worker does (resident size from /proc/self/status before and after
-//! the load, and its high-water mark), per event and against the JSON size; then the time
-//! of one pass over every stored record's text (what free-text queries do).
+//! the load, and its high-water mark), per event and against the JSON size; the time of one
+//! pass over every stored record's text (what free-text queries do); then the memory the
+//! starter watch rules add (the app runs them as soon as a load is done).
 //!
 //! Run with: cargo run --profile bench --example memory -- DIR
 //! (DIR from `cargo run --release --example generate -- DIR EVENTS`; Linux only)
@@ -75,6 +76,28 @@ fn main() {
         secs * 1e3,
         bytes as f64 / secs / 1e6,
         bytes as f64 / events
+    );
+
+    let specs: Vec<_> = trailglass::rules::starter_rules()
+        .into_iter()
+        .map(|r| trailglass::protocol::RuleSpec {
+            name: r.name,
+            pattern: r.pattern_json,
+            enabled: true,
+        })
+        .collect();
+    let start = Instant::now();
+    session.set_rules(specs);
+    let secs = start.elapsed().as_secs_f64();
+    let (with_rules, peak) = (status_kb("VmRSS"), status_kb("VmHWM"));
+    println!(
+        "starter rules: {:.2} s, resident {:.1} MB (+{:.0} B/event; {:.2}x the JSON in all), peak {:.1} MB ({:.2}x)",
+        secs,
+        mb(with_rules),
+        (with_rules - rss) as f64 * 1e3 / events,
+        (with_rules - before) as f64 * 1e3 / json_bytes as f64,
+        mb(peak),
+        peak as f64 * 1e3 / json_bytes as f64,
     );
 }
 
