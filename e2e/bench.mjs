@@ -23,23 +23,36 @@ for (const f of files) {
 const MB = (n) => +(n / 1e6).toFixed(1);
 const ratio = (n) => +(n / jsonBytes).toFixed(2);
 
-// Every Chromium process (browser, renderer, worker's renderer, utilities): the sum of
-// resident sizes counts shared pages once per process; the sum of proportional sizes (PSS)
-// splits them, so it is the fairer total. Both in bytes.
+// Every process of the browser this script started (its descendants: browser, renderer,
+// utilities; not other Chromiums on the machine): the sum of resident sizes counts shared
+// pages once per process; the sum of proportional sizes (PSS) splits them, so it is the
+// fairer total. Both in bytes.
 async function chromiumMemory() {
-  const { stdout } = await promisify(exec)('ps -C chromium -o pid=,rss=');
+  const { stdout } = await promisify(exec)('ps -eo pid=,ppid=,rss=,comm=,args=');
+  const procs = stdout.trim().split('\n').map((l) => l.trim().split(/\s+/))
+    .map(([pid, ppid, kb, comm, ...args]) => [Number(pid), Number(ppid), Number(kb), comm,
+      /--type=(\S+)/.exec(args.join(' '))?.[1] ?? 'browser']);
+  const ours = new Set([process.pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, ppid] of procs) {
+      if (ours.has(ppid) && !ours.has(pid)) { ours.add(pid); grew = true; }
+    }
+  }
   let rss = 0;
   let pss = 0;
-  for (const line of stdout.trim().split('\n')) {
-    const [pid, kb] = line.trim().split(/\s+/).map(Number);
-    if (!pid) continue;
+  const byType = {};
+  for (const [pid, , kb, comm, type] of procs) {
+    if (comm !== 'chromium' || !ours.has(pid)) continue;
     rss += kb * 1024;
     try {
       const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-      pss += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) * 1024;
+      const p = Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) * 1024;
+      pss += p;
+      byType[type] = MB((byType[type] ?? 0) * 1e6 + p);
     } catch { /* the process exited between ps and here */ }
   }
-  return { rss, pss };
+  return { rss, pss, byType };
 }
 
 /// Samples chromiumMemory() until stopped; keeps the peaks.
@@ -93,11 +106,12 @@ async function memory() {
     worker_wasm_mb: MB(workerWasm), page_wasm_mb: MB(pageWasm),
     worker_js_heap_mb: MB(workerHeap.usedSize), page_js_heap_mb: MB(pageHeap.usedSize),
     app_mb: MB(app), app_vs_json: ratio(app),
-    chromium_rss_mb: MB(procs.rss), chromium_pss_mb: MB(procs.pss),
+    chromium_rss_mb: MB(procs.rss), chromium_pss_mb: MB(procs.pss), chromium_pss_mb_by_type: procs.byType,
   };
 }
 
 const idle = await memory();
+const runSampler = sampler();
 const loadSampler = sampler();
 const t0 = Date.now();
 await page.setInputFiles('[data-testid=folder-input]', dir);
@@ -163,6 +177,7 @@ for (let round = 0; round < 2; round++) {
   rounds.push({ times, memory: await memory() });
 }
 const queryPeak = await querySampler.stop();
+const runPeak = await runSampler.stop();
 const sorted = rounds[1].times.map((t) => t.seconds).sort((a, b) => a - b);
 
 const result = {
@@ -175,6 +190,7 @@ const result = {
     after_queries: rounds.map((r) => r.memory),
     load_peak_chromium_rss_mb: MB(loadPeak.rss), load_peak_chromium_pss_mb: MB(loadPeak.pss),
     query_peak_chromium_rss_mb: MB(queryPeak.rss), query_peak_chromium_pss_mb: MB(queryPeak.pss),
+    peak_chromium_rss_mb: MB(runPeak.rss), peak_chromium_pss_mb: MB(runPeak.pss),
   },
   query_median_s: sorted[sorted.length >> 1], query_max_s: sorted[sorted.length - 1],
   queries: rounds[1].times,
@@ -196,12 +212,14 @@ row('zcat (single core)', Number(process.env.ZCAT_S));
 row('zcat | jq select (single core)', Number(process.env.JQ_S));
 row('native core (examples/memory)', Number(process.env.NATIVE_S));
 row('headless Chromium through the UI', secs);
-const m = (x) => `worker wasm ${x.worker_wasm_mb} MB + page wasm ${x.page_wasm_mb} MB + JS heaps ${x.worker_js_heap_mb} + ${x.page_js_heap_mb} MB = ${x.app_mb} MB (${x.app_vs_json}x the JSON); Chromium RSS ${x.chromium_rss_mb} MB, PSS ${x.chromium_pss_mb} MB`;
+const m = (x) => `worker wasm ${x.worker_wasm_mb} MB + page wasm ${x.page_wasm_mb} MB + JS heaps ${x.worker_js_heap_mb} + ${x.page_js_heap_mb} MB = ${x.app_mb} MB (${x.app_vs_json}x the JSON); Chromium RSS ${x.chromium_rss_mb} MB, PSS ${x.chromium_pss_mb} MB ${JSON.stringify(x.chromium_pss_mb_by_type)}`;
 console.log(`\nmemory, idle app:         ${m(idle)}`);
 console.log(`memory, loaded:           ${m(loaded)}`);
 console.log(`memory, after rules:      ${m(afterRules)}`);
 rounds.forEach((r, i) => console.log(`memory, after queries ${i + 1}/2: ${m(r.memory)}`));
-console.log(`peak during the load: Chromium RSS ${MB(loadPeak.rss)} MB (${ratio(loadPeak.rss)}x the JSON), PSS ${MB(loadPeak.pss)} MB (${ratio(loadPeak.pss)}x); during the queries: RSS ${MB(queryPeak.rss)} MB, PSS ${MB(queryPeak.pss)} MB`);
+console.log(`Chromium peaks: during the load RSS ${MB(loadPeak.rss)} MB, PSS ${MB(loadPeak.pss)} MB; during the queries RSS ${MB(queryPeak.rss)} MB, PSS ${MB(queryPeak.pss)} MB`);
+const idlePss = idle.chromium_pss_mb * 1e6;
+console.log(`Chromium peak over the run: RSS ${MB(runPeak.rss)} MB (${ratio(runPeak.rss)}x the JSON), PSS ${MB(runPeak.pss)} MB (${ratio(runPeak.pss)}x); PSS above the idle app ${MB(runPeak.pss - idlePss)} MB (${ratio(runPeak.pss - idlePss)}x the JSON)`);
 console.log(`queries (typed until the count changes, incl. the 250 ms debounce), 2nd round: median ${result.query_median_s} s, max ${result.query_max_s} s`);
 for (const t of rounds[1].times) console.log(`  ${t.seconds.toFixed(2)} s  ${String(t.matches).padStart(8)}  ${t.query}`);
 await browser.close();
