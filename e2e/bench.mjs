@@ -209,7 +209,7 @@ console.log(`\n${status.events} events, ${files.length} files, ${MB(jsonBytes)} 
 console.log('| what | time | events/s | MB/s of JSON | jq time / this | zcat time / this |');
 console.log('| --- | --- | --- | --- | --- | --- |');
 row('zcat (single core)', Number(process.env.ZCAT_S));
-row('zcat | jq select (single core)', Number(process.env.JQ_S));
+row('zcat + jq select (single core)', Number(process.env.JQ_S));
 row('native core (examples/memory)', Number(process.env.NATIVE_S));
 row('headless Chromium through the UI', secs);
 const m = (x) => `worker wasm ${x.worker_wasm_mb} MB + page wasm ${x.page_wasm_mb} MB + JS heaps ${x.worker_js_heap_mb} + ${x.page_js_heap_mb} MB = ${x.app_mb} MB (${x.app_vs_json}x the JSON); Chromium RSS ${x.chromium_rss_mb} MB, PSS ${x.chromium_pss_mb} MB ${JSON.stringify(x.chromium_pss_mb_by_type)}`;
