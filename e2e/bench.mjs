@@ -1,25 +1,128 @@
 // Browser benchmark: loads a generated folder through the real UI ("Open folder") in
-// headless Chromium and reports ingest time, events/s, MB/s and the worker's heap.
-// Not a test: figures only. Run with scripts/bench (it generates the data first).
+// headless Chromium and reports ingest time, events/s, MB/s, memory (the worker's and the
+// page's wasm memory and JS heaps, and the resident size of every Chromium process, sampled
+// during the load), the watch rules' times, and typed queries with the memory before and
+// after them. Not a test: figures only. Run with scripts/bench (it generates the data
+// first and passes the zcat / jq / native times in ZCAT_S, JQ_S, NATIVE_S to compare with).
 import fs from 'node:fs';
 import path from 'node:path';
-import { execSync } from 'node:child_process';
-import { serve, launch, openApp, waitDone, walk } from './harness.mjs';
+import zlib from 'node:zlib';
+import { exec } from 'node:child_process';
+import { promisify } from 'node:util';
+import { serve, launch, openApp, walk } from './harness.mjs';
 
 const dir = path.resolve(process.argv[2] ?? '../bench-data');
 const files = walk(dir);
-const bytes = files.reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
+let gzBytes = 0;
+let jsonBytes = 0;
+for (const f of files) {
+  const bytes = fs.readFileSync(path.join(dir, f));
+  gzBytes += bytes.length;
+  jsonBytes += f.endsWith('.gz') ? zlib.gunzipSync(bytes).length : bytes.length;
+}
+const MB = (n) => +(n / 1e6).toFixed(1);
+const ratio = (n) => +(n / jsonBytes).toFixed(2);
+
+// Every process of the browser this script started (its descendants: browser, renderer,
+// utilities; not other Chromiums on the machine): the sum of resident sizes counts shared
+// pages once per process; the sum of proportional sizes (PSS) splits them, so it is the
+// fairer total. Both in bytes.
+async function chromiumMemory() {
+  const { stdout } = await promisify(exec)('ps -eo pid=,ppid=,rss=,comm=,args=');
+  const procs = stdout.trim().split('\n').map((l) => l.trim().split(/\s+/))
+    .map(([pid, ppid, kb, comm, ...args]) => [Number(pid), Number(ppid), Number(kb), comm,
+      /--type=(\S+)/.exec(args.join(' '))?.[1] ?? 'browser']);
+  const ours = new Set([process.pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, ppid] of procs) {
+      if (ours.has(ppid) && !ours.has(pid)) { ours.add(pid); grew = true; }
+    }
+  }
+  let rss = 0;
+  let pss = 0;
+  const byType = {};
+  for (const [pid, , kb, comm, type] of procs) {
+    if (comm !== 'chromium' || !ours.has(pid)) continue;
+    rss += kb * 1024;
+    try {
+      const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      const p = Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) * 1024;
+      pss += p;
+      byType[type] = MB((byType[type] ?? 0) * 1e6 + p);
+    } catch { /* the process exited between ps and here */ }
+  }
+  return { rss, pss, byType };
+}
+
+/// Samples chromiumMemory() until stopped; keeps the peaks.
+function sampler(everyMs = 250) {
+  const peak = { rss: 0, pss: 0 };
+  let running = true;
+  const done = (async () => {
+    while (running) {
+      const m = await chromiumMemory();
+      peak.rss = Math.max(peak.rss, m.rss);
+      peak.pss = Math.max(peak.pss, m.pss);
+      await new Promise((ok) => setTimeout(ok, everyMs));
+    }
+  })();
+  return { stop: async () => { running = false; await done; return peak; } };
+}
+
 const srv = await serve();
 const browser = await launch();
 const { page } = await openApp(browser.context, srv.url);
+const worker = page.workers()[0] ?? await page.waitForEvent('worker');
+
+// JS heaps through the DevTools protocol: the page's directly, the worker's through the
+// page's auto-attached worker target.
+const cdp = await page.context().newCDPSession(page);
+const workerSessions = [];
+cdp.on('Target.attachedToTarget', (e) => { if (e.targetInfo.type === 'worker') workerSessions.push(e.sessionId); });
+const replies = new Map();
+let nextId = 1;
+cdp.on('Target.receivedMessageFromTarget', (e) => { const m = JSON.parse(e.message); replies.get(m.id)?.(m.result); });
+const askWorker = (method) => new Promise((ok) => {
+  const id = nextId++;
+  replies.set(id, ok);
+  cdp.send('Target.sendMessageToTarget', { sessionId: workerSessions[0], message: JSON.stringify({ id, method, params: {} }) });
+});
+await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+for (let i = 0; i < 50 && workerSessions.length === 0; i++) await new Promise((ok) => setTimeout(ok, 100));
+
+// wasm memory never shrinks: its size is the peak. `wasm_bindgen()` / the module's default
+// export return the already initialised instance's exports.
+async function memory() {
+  const [workerWasm, pageWasm, pageHeap, workerHeap, procs] = await Promise.all([
+    worker.evaluate(async () => (await wasm_bindgen()).memory.buffer.byteLength),
+    page.evaluate(async () => (await window.wasmBindings.default()).memory.buffer.byteLength),
+    cdp.send('Runtime.getHeapUsage'),
+    workerSessions.length ? askWorker('Runtime.getHeapUsage') : Promise.resolve({ usedSize: 0 }),
+    chromiumMemory(),
+  ]);
+  const app = workerWasm + pageWasm + pageHeap.usedSize + workerHeap.usedSize;
+  return {
+    worker_wasm_mb: MB(workerWasm), page_wasm_mb: MB(pageWasm),
+    worker_js_heap_mb: MB(workerHeap.usedSize), page_js_heap_mb: MB(pageHeap.usedSize),
+    app_mb: MB(app), app_vs_json: ratio(app),
+    chromium_rss_mb: MB(procs.rss), chromium_pss_mb: MB(procs.pss), chromium_pss_mb_by_type: procs.byType,
+  };
+}
+
+const idle = await memory();
+const runSampler = sampler();
+const loadSampler = sampler();
 const t0 = Date.now();
 await page.setInputFiles('[data-testid=folder-input]', dir);
-const status = await waitDone(page);
+await page.waitForSelector('[data-testid=load-status][data-state=done]', { state: 'attached', timeout: 1_800_000 });
 const secs = (Date.now() - t0) / 1000;
-// Memory: the resident size of every Chromium process (browser, page, worker) once the
-// load is done; the worker's wasm memory lives in the renderer.
-const rss = execSync("ps -C chromium -o rss=").toString().split('\n').reduce((n, l) => n + (Number(l) || 0), 0);
-const heap = (await page.evaluate(() => performance.memory?.usedJSHeapSize ?? 0));
+const loadPeak = await loadSampler.stop();
+const status = await page.$eval('[data-testid=load-status]', (el) => ({
+  files: Number(el.dataset.files), events: Number(el.dataset.events), errors: Number(el.dataset.errors),
+}));
+const loaded = await memory();
+
 // Watch rules in the worker: the saved (starter) rules run as soon as the load is done;
 // then one rule is switched off and on, which re-evaluates every rule over every event.
 const allCounted = () => {
@@ -27,22 +130,97 @@ const allCounted = () => {
   return rules.length > 0 && rules.every((r) => r.dataset.matches !== '');
 };
 const r0 = Date.now();
-await page.waitForFunction(allCounted, null, { timeout: 120_000 });
+await page.waitForFunction(allCounted, null, { timeout: 600_000 });
 const rulesFirst = (Date.now() - r0) / 1000;
 const rulesCount = await page.locator('[data-testid=rule]').count();
 await page.click('[data-testid=tab-rules]');
 const toggle = page.locator('[data-testid=rule-toggle]').first();
 const r1 = Date.now();
 await toggle.click();
-await page.waitForFunction(allCounted, null, { timeout: 120_000 });
+await page.waitForFunction(allCounted, null, { timeout: 600_000 });
 await toggle.click();
-await page.waitForFunction(allCounted, null, { timeout: 120_000 });
+await page.waitForFunction(allCounted, null, { timeout: 600_000 });
 const rulesAgain = (Date.now() - r1) / 2 / 1000;
-console.log(JSON.stringify({
+const afterRules = await memory();
+
+// Typed queries, twice over: each one typed (the box waits 250 ms after the last key),
+// until the match count changes, then the box cleared until it shows every event again.
+// None of these matches every generated event, so the count always changes.
+const QUERIES = [
+  'eventName:ConsoleLogin', 'eventname:consolelogin', 'eventName:Describe*', 'eventName:*Role*',
+  '(eventSource:iam.amazonaws.com OR source:sts*) AND NOT readOnly:true -errorCode:*',
+  'region:eu-west-1', 'identityType:Root', 'errorCode:*', 'NOT readOnly:true', 'eventID:0000*',
+  'userIdentity.userName:carol', 'userIdentity.sessionContext.sessionIssuer.userName:OrgAdmin',
+  'eventName:CreateRole AND userIdentity.userName:alice', 'denied', 'zzzz',
+  'errorCode:AccessDenied AND "perform CreateRole"', 'eventSource:organizations.amazonaws.com',
+  'eventName:Create* AND NOT errorCode:*', 'source:s3* OR source:ec2*', '_exists_:errorCode',
+];
+const count = () => page.$eval('[data-testid=match-count]', (el) => Number(el.dataset.count));
+const countIs = (want, not) => page.waitForFunction(([w, n]) => {
+  const c = Number(document.querySelector('[data-testid=match-count]').dataset.count);
+  return n ? c !== w : c === w;
+}, [want, not], { timeout: 600_000 });
+await page.click('[data-testid=tab-events]');
+const total = await count();
+const rounds = [];
+const querySampler = sampler();
+for (let round = 0; round < 2; round++) {
+  const times = [];
+  for (const q of QUERIES) {
+    const t = Date.now();
+    await page.fill('[data-testid=query]', q);
+    await countIs(total, true);
+    times.push({ query: q, seconds: (Date.now() - t) / 1000, matches: await count() });
+    await page.fill('[data-testid=query]', '');
+    await countIs(total, false);
+  }
+  rounds.push({ times, memory: await memory() });
+}
+const queryPeak = await querySampler.stop();
+const runPeak = await runSampler.stop();
+const sorted = rounds[1].times.map((t) => t.seconds).sort((a, b) => a - b);
+
+const result = {
   files: status.files, events: status.events, errors: status.errors, seconds: secs,
-  events_per_s: Math.round(status.events / secs), gz_mb_per_s: +(bytes / 1e6 / secs).toFixed(1),
+  events_per_s: Math.round(status.events / secs), gz_mb_per_s: +(gzBytes / 1e6 / secs).toFixed(1),
+  gz_mb: MB(gzBytes), json_mb: MB(jsonBytes),
   rules: rulesCount, rules_first_s: rulesFirst, rules_again_s: rulesAgain,
-  page_js_heap_mb: +(heap / 1e6).toFixed(1), chromium_rss_mb: +(rss / 1e3).toFixed(0),
-}));
+  memory: {
+    idle, loaded, after_rules: afterRules,
+    after_queries: rounds.map((r) => r.memory),
+    load_peak_chromium_rss_mb: MB(loadPeak.rss), load_peak_chromium_pss_mb: MB(loadPeak.pss),
+    query_peak_chromium_rss_mb: MB(queryPeak.rss), query_peak_chromium_pss_mb: MB(queryPeak.pss),
+    peak_chromium_rss_mb: MB(runPeak.rss), peak_chromium_pss_mb: MB(runPeak.pss),
+  },
+  query_median_s: sorted[sorted.length >> 1], query_max_s: sorted[sorted.length - 1],
+  queries: rounds[1].times,
+};
+console.log(JSON.stringify(result));
+
+// Side by side. Times from scripts/bench (same files, single core) when given.
+const row = (what, s) => {
+  if (!(s > 0)) return;
+  const jq = Number(process.env.JQ_S);
+  const zcat = Number(process.env.ZCAT_S);
+  const vs = (base) => (base > 0 ? `${(base / s).toFixed(2)}x` : '');
+  console.log(`| ${what} | ${s.toFixed(2)} s | ${Math.round(status.events / s)} | ${(jsonBytes / 1e6 / s).toFixed(0)} | ${vs(jq)} | ${vs(zcat)} |`);
+};
+console.log(`\n${status.events} events, ${files.length} files, ${MB(jsonBytes)} MB JSON, ${MB(gzBytes)} MB gzipped`);
+console.log('| what | time | events/s | MB/s of JSON | jq time / this | zcat time / this |');
+console.log('| --- | --- | --- | --- | --- | --- |');
+row('zcat (single core)', Number(process.env.ZCAT_S));
+row('zcat + jq select (single core)', Number(process.env.JQ_S));
+row('native core (examples/memory)', Number(process.env.NATIVE_S));
+row('headless Chromium through the UI', secs);
+const m = (x) => `worker wasm ${x.worker_wasm_mb} MB + page wasm ${x.page_wasm_mb} MB + JS heaps ${x.worker_js_heap_mb} + ${x.page_js_heap_mb} MB = ${x.app_mb} MB (${x.app_vs_json}x the JSON); Chromium RSS ${x.chromium_rss_mb} MB, PSS ${x.chromium_pss_mb} MB ${JSON.stringify(x.chromium_pss_mb_by_type)}`;
+console.log(`\nmemory, idle app:         ${m(idle)}`);
+console.log(`memory, loaded:           ${m(loaded)}`);
+console.log(`memory, after rules:      ${m(afterRules)}`);
+rounds.forEach((r, i) => console.log(`memory, after queries ${i + 1}/2: ${m(r.memory)}`));
+console.log(`Chromium peaks: during the load RSS ${MB(loadPeak.rss)} MB, PSS ${MB(loadPeak.pss)} MB; during the queries RSS ${MB(queryPeak.rss)} MB, PSS ${MB(queryPeak.pss)} MB`);
+const idlePss = idle.chromium_pss_mb * 1e6;
+console.log(`Chromium peak over the run: RSS ${MB(runPeak.rss)} MB (${ratio(runPeak.rss)}x the JSON), PSS ${MB(runPeak.pss)} MB (${ratio(runPeak.pss)}x); PSS above the idle app ${MB(runPeak.pss - idlePss)} MB (${ratio(runPeak.pss - idlePss)}x the JSON)`);
+console.log(`queries (typed until the count changes, incl. the 250 ms debounce), 2nd round: median ${result.query_median_s} s, max ${result.query_max_s} s`);
+for (const t of rounds[1].times) console.log(`  ${t.seconds.toFixed(2)} s  ${String(t.matches).padStart(8)}  ${t.query}`);
 await browser.close();
 srv.server.close();

@@ -8,7 +8,7 @@ use crate::ingest::{self, FileReport, Limits};
 use crate::orgs::{self, OrgContext, OrgReport};
 use crate::protocol::{Request, Response, RuleResult, RuleSpec, Summary, ViewFilter};
 use crate::rules::{self, EnvelopeFields, Pattern};
-use crate::store::{Added, EventId, FileId, Store};
+use crate::store::{Added, EventId, FileId, RawText, Store};
 use crate::timeline::{Timeline, TimelineQuery};
 
 #[derive(Default)]
@@ -184,7 +184,7 @@ impl Session {
             Request::Detail { id } => Response::Detail {
                 generation: self.generation,
                 id,
-                raw: self.store.raw(id).map(str::to_owned),
+                raw: self.store.raw(id).map(|r| String::from(&*r)),
             },
         }
     }
@@ -431,7 +431,7 @@ impl Session {
         let envelope = |id: EventId| {
             store
                 .raw(id)
-                .and_then(|raw| EnvelopeFields::from_record_json(raw).ok())
+                .and_then(|raw| EnvelopeFields::from_record_json(&raw).ok())
         };
         for id in self.stale_envelopes.drain(..) {
             if let Some(slot) = self.envelopes.get_mut(id.0 as usize) {
@@ -442,15 +442,16 @@ impl Session {
         self.envelopes
             .extend((known..store.len()).map(|i| envelope(EventId(i as u32))));
         for (i, envelope) in self.envelopes.iter().enumerate() {
-            let (Some(envelope), Some(raw)) = (envelope, store.raw(EventId(i as u32))) else {
+            let Some(envelope) = envelope else {
                 continue;
             };
+            let raw = || store.raw(EventId(i as u32));
             for &r in &live {
                 let rule = &mut self.rules[r];
                 if rule
                     .compiled
                     .as_ref()
-                    .is_ok_and(|p| p.matches_record(raw, envelope))
+                    .is_ok_and(|p| p.matches_record_with(raw, envelope))
                 {
                     rule.matched[i / 64] |= 1 << (i % 64);
                 }
@@ -497,7 +498,7 @@ impl Session {
         &self.ledger
     }
 
-    pub fn event(&self, id: EventId) -> Option<&str> {
+    pub fn event(&self, id: EventId) -> Option<RawText<'_>> {
         self.store.raw(id)
     }
 }
@@ -535,7 +536,7 @@ fn org_report(store: &Store) -> OrgReport {
         .sorted()
         .iter()
         .filter(|&&id| orgs::is_org_event(store.event_source(id), store.event_name(id)))
-        .filter_map(|&id| serde_json::from_str(store.raw(id)?).ok())
+        .filter_map(|&id| serde_json::from_str(&store.raw(id)?).ok())
         .collect();
     let (accounts_seen, regions_seen) = store.accounts_and_regions();
     let ctx = OrgContext {

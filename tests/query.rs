@@ -281,8 +281,8 @@ fn naive(store: &Store, ast: &Ast) -> Vec<EventId> {
         .copied()
         .filter(|&id| {
             let raw = store.raw(id).unwrap();
-            let json: Json = serde_json::from_str(raw).unwrap();
-            let record = Record::from_json(raw).unwrap();
+            let json: Json = serde_json::from_str(&raw).unwrap();
+            let record = Record::from_json(&raw).unwrap();
             reference(ast, &json, &record)
         })
         .collect()

@@ -8,7 +8,7 @@
 //! the `eventName:X` events only. `AND` narrows the mask for later children, `OR`
 //! removes the events already accepted.
 
-use crate::store::{EventId, Store};
+use crate::store::{EventId, RawText, Store};
 
 use super::json::{any_path_value, any_string_value, may_contain, needle_in_values};
 use super::plan::{Node, PathLeaf, Plan, TextLeaf};
@@ -77,8 +77,8 @@ fn node_matches(node: &Node, store: &Store, i: usize) -> bool {
             .time_column()
             .get(i)
             .is_some_and(|t| lo <= t && t < hi),
-        Node::Path(leaf) => raw(store, i).is_some_and(|r| path_matches(leaf, r)),
-        Node::Text(leaf) => raw(store, i).is_some_and(|r| text_matches(leaf, r)),
+        Node::Path(leaf) => raw(store, i).is_some_and(|r| path_matches(leaf, &r)),
+        Node::Text(leaf) => raw(store, i).is_some_and(|r| text_matches(leaf, &r)),
     }
 }
 
@@ -232,14 +232,14 @@ fn eval(node: &Node, store: &Store, mask: &Bits) -> Bits {
     }
 }
 
-fn raw(store: &Store, i: usize) -> Option<&str> {
+fn raw(store: &Store, i: usize) -> Option<RawText<'_>> {
     store.raw(EventId(u32::try_from(i).ok()?))
 }
 
 fn raw_scan(store: &Store, mask: &Bits, test: impl Fn(&str) -> bool) -> Bits {
     let mut out = Bits::empty(mask.len);
     for i in mask.ones() {
-        if raw(store, i).is_some_and(&test) {
+        if raw(store, i).is_some_and(|r| test(&r)) {
             if let Some(w) = out.words.get_mut(i / 64) {
                 *w |= 1 << (i % 64);
             }

@@ -38,7 +38,7 @@ fn sample_ids(store: &Store, sample: usize) -> Vec<EventId> {
 fn sampled_records(store: &Store, sample: usize) -> impl Iterator<Item = Json> + '_ {
     sample_ids(store, sample)
         .into_iter()
-        .filter_map(|id| serde_json::from_str::<Json>(store.raw(id)?).ok())
+        .filter_map(|id| serde_json::from_str::<Json>(&store.raw(id)?).ok())
 }
 
 /// The paths to scalar values (strings, numbers, booleans; not null or "") in a sample of

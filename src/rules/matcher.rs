@@ -59,6 +59,17 @@ impl Pattern {
     /// (once, materialising only the paths still needed) only if that does not settle it.
     /// Text that is not valid JSON matches only when no record field had to be read.
     pub fn matches_record(&self, record_json: &str, envelope: &EnvelopeFields) -> bool {
+        self.matches_record_with(|| Some(record_json), envelope)
+    }
+
+    /// [`Pattern::matches_record`] with the text fetched only if the envelope does not
+    /// settle it (texts are stored compressed: most events never need theirs). `None`
+    /// counts as text that is not JSON.
+    pub fn matches_record_with<T: std::ops::Deref<Target = str>>(
+        &self,
+        record_json: impl FnOnce() -> Option<T>,
+        envelope: &EnvelopeFields,
+    ) -> bool {
         let mut pending = Vec::new();
         'subs: for (index, sub) in self.subs.iter().enumerate() {
             let mut needs_text = false;
@@ -109,7 +120,10 @@ impl Pattern {
                 }
             }
         }
-        let Ok(leaves) = extract(record_json, &targets, targets.len()) else {
+        let Some(text) = record_json() else {
+            return false;
+        };
+        let Ok(leaves) = extract(&text, &targets, targets.len()) else {
             return false;
         };
         pending.iter().any(|&index| {

@@ -882,6 +882,28 @@ fn duplicate_keys_in_record_text_last_one_wins() {
     assert!(!pattern(r#"{"detail": {"x": {"k": ["1"]}}}"#).matches_record(text, &env));
 }
 
+#[test]
+fn record_text_is_fetched_only_when_the_envelope_does_not_settle_it() {
+    let text = r#"{"eventSource": "s3.amazonaws.com", "eventName": "GetObject", "x": {"k": "1"}}"#;
+    let env = EnvelopeFields::from_record_json(text).expect("json");
+    let fetches = std::cell::Cell::new(0);
+    let fetch = || {
+        fetches.set(fetches.get() + 1);
+        Some(text)
+    };
+    assert!(pattern(r#"{"source": ["aws.s3"]}"#).matches_record_with(fetch, &env));
+    assert!(
+        !pattern(r#"{"source": ["aws.iam"], "detail": {"x": {"k": ["1"]}}}"#)
+            .matches_record_with(fetch, &env)
+    );
+    assert_eq!(fetches.get(), 0);
+    assert!(pattern(r#"{"detail": {"x": {"k": ["1"]}}}"#).matches_record_with(fetch, &env));
+    assert_eq!(fetches.get(), 1);
+    // No text where one is needed: as text that is not JSON.
+    let none = || None::<&str>;
+    assert!(!pattern(r#"{"detail": {"x": {"k": ["1"]}}}"#).matches_record_with(none, &env));
+}
+
 // ---------------------------------------------------------------- starter rules
 
 #[test]

@@ -5,12 +5,18 @@
 //!
 //! Implementation note: ids are `u32` newtypes and columns are `Vec`s of `u32`/`i64`, never
 //! `usize` or per-event `String`s: wasm32 has a 4 GiB address space, and a million events
-//! must fit with room for the page.
+//! must fit with room for the page. Record texts, the bulk of it, are kept in compressed
+//! blocks ([`raw`]).
+
+mod raw;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
+
+pub use raw::RawText;
+use raw::{RawId, RawStore};
 
 use crate::event::Record;
 use crate::intern::{Interner, Sym};
@@ -58,7 +64,7 @@ pub struct Store {
     read_only: Vec<Sym>,
     summary_only: Vec<bool>,
     file: Vec<FileId>,
-    raw: Vec<Box<str>>,
+    raw: RawStore,
     by_event_id: HashMap<Sym, EventId>,
     /// For records without an eventID: a hash of their text.
     by_text: HashMap<u64, EventId>,
@@ -165,7 +171,7 @@ impl Store {
         }
         self.summary_only.push(false);
         self.file.push(FileId(0));
-        self.raw.push(Box::from(""));
+        self.raw.push("");
     }
 
     fn write(&mut self, i: usize, r: Record, file: FileId) {
@@ -186,7 +192,7 @@ impl Store {
         self.read_only[i] = s.intern(r.read_only.map(|b| if b { "true" } else { "false" }));
         self.summary_only[i] = r.summary_only;
         self.file[i] = file;
-        self.raw[i] = r.raw.into_boxed_str();
+        self.raw.set(RawId(i as u32), &r.raw);
     }
 
     /// Re-sorts by (eventTime, eventID) so the order never depends on file order.
@@ -226,8 +232,15 @@ impl Store {
         (set(&self.account), set(&self.region))
     }
 
-    pub fn raw(&self, id: EventId) -> Option<&str> {
-        self.raw.get(id.0 as usize).map(|r| &**r)
+    /// The event's record text (JSON). Reading events in id order is cheapest: texts are
+    /// stored in compressed blocks of consecutive ids (see `raw.rs`).
+    pub fn raw(&self, id: EventId) -> Option<RawText<'_>> {
+        self.raw.get(RawId(id.0))
+    }
+
+    /// Heap bytes held by the record texts (for memory measurements).
+    pub fn raw_heap_bytes(&self) -> usize {
+        self.raw.heap_bytes()
     }
 
     pub fn time(&self, id: EventId) -> Option<EpochMillis> {
@@ -447,6 +460,40 @@ mod tests {
             Added::New(_)
         ));
         assert_eq!(store.len(), 3);
+    }
+
+    #[test]
+    fn upgrades_replace_the_text_of_events_in_sealed_blocks() {
+        let mut store = Store::default();
+        let text = |i: usize, summary: bool| {
+            let pad = if summary {
+                String::new()
+            } else {
+                "x".repeat(i % 300)
+            };
+            format!(
+                r#"{{"eventID":"e{i}","eventTime":"2020-01-02T00:00:00Z","full":{},"pad":"{pad}"}}"#,
+                !summary
+            )
+        };
+        let add = |store: &mut Store, i: usize, summary: bool| {
+            let mut r = Record::from_json(&text(i, summary)).unwrap();
+            r.summary_only = summary;
+            store.add(r, FileId(0))
+        };
+        for i in 0..3000 {
+            add(&mut store, i, true);
+        }
+        for i in (0..3000).step_by(7) {
+            assert_eq!(
+                add(&mut store, i, false),
+                Added::Upgraded(EventId(i as u32))
+            );
+        }
+        for i in 0..3000 {
+            let raw = store.raw(EventId(i as u32)).unwrap();
+            assert_eq!(&*raw, text(i, i % 7 != 0), "event {i}");
+        }
     }
 
     #[test]

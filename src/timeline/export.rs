@@ -48,7 +48,7 @@ pub fn export(store: &Store, ids: &[EventId], format: ExportFormat) -> Vec<u8> {
                 if n > 0 {
                     out.push_str(",\n");
                 }
-                out.push_str(store.raw(id).unwrap_or("{}"));
+                out.push_str(store.raw(id).as_deref().unwrap_or("{}"));
             }
             out.push_str("]}\n");
         }
@@ -56,8 +56,8 @@ pub fn export(store: &Store, ids: &[EventId], format: ExportFormat) -> Vec<u8> {
             for &id in ids {
                 // JSON strings cannot hold raw line breaks, so every one in a record's
                 // text is whitespace between tokens: a space keeps the record valid.
-                let raw = store.raw(id).unwrap_or("{}");
-                out.extend(raw.chars().map(|c| match c {
+                let raw = store.raw(id);
+                out.extend(raw.as_deref().unwrap_or("{}").chars().map(|c| match c {
                     '\n' | '\r' => ' ',
                     c => c,
                 }));
