@@ -1,9 +1,12 @@
 //! The session end to end, natively: real files in, rows, views and org lifecycles out.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests and tools may fail loudly
 
-use trailglass::protocol::{InputFile, Request, Response, ViewFilter};
+use trailglass::protocol::{InputFile, Request, Response, RuleSpec, ViewFilter};
 use trailglass::session::Session;
 use trailglass::timeline::TimelineQuery;
+
+#[path = "support/fixtures.rs"]
+mod support;
 
 fn fixture(path: &str) -> Vec<u8> {
     std::fs::read(format!(
@@ -165,4 +168,30 @@ fn a_query_becomes_the_view_and_an_invalid_one_matches_nothing() {
         panic!()
     };
     assert!(rows.is_empty());
+}
+
+#[test]
+fn rules_match_the_same_events_whether_envelopes_are_kept_or_not() {
+    let run = |cache: usize| {
+        let mut session = Session::default();
+        session.set_envelope_cache_events(cache);
+        for path in support::all_files(&support::fixtures().join("real")) {
+            session.add_file(&path.to_string_lossy(), &std::fs::read(&path).unwrap());
+        }
+        session.handle(Request::LoadSample);
+        session.finish();
+        let specs = trailglass::rules::starter_rules()
+            .into_iter()
+            .map(|r| RuleSpec {
+                name: r.name,
+                pattern: r.pattern_json,
+                enabled: true,
+            })
+            .collect();
+        session.set_rules(specs)
+    };
+    let kept = run(usize::MAX);
+    let streamed = run(0);
+    assert!(kept.iter().map(|r| r.matches).sum::<u32>() > 10);
+    assert_eq!(kept, streamed);
 }
