@@ -1,10 +1,8 @@
 //! Bytes → text: gzip (with a size cap), byte-order marks, UTF-8 / UTF-16.
 
 use std::borrow::Cow;
-use std::io::Read;
 
-use flate2::read::MultiGzDecoder;
-
+use super::gzip::{GzError, GzStream};
 use super::{ErrorKind, Limits, Position, Sink};
 
 pub(super) struct Decoded<'a> {
@@ -13,7 +11,7 @@ pub(super) struct Decoded<'a> {
     pub compressed: bool,
 }
 
-const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+pub(super) const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 pub(super) fn decode<'a>(
     path: &str,
@@ -53,34 +51,45 @@ pub(super) fn decode<'a>(
 
 fn gunzip(bytes: &[u8], limits: &Limits, sink: &mut Sink) -> Vec<u8> {
     let cap = limits.max_decompressed_bytes;
-    let mut out = Vec::with_capacity(bytes.len().saturating_mul(8).min(cap as usize));
-    // Read one byte past the cap so "exactly at the cap" and "over it" differ.
-    let result = MultiGzDecoder::new(bytes)
-        .take(cap.saturating_add(1))
-        .read_to_end(&mut out);
-    let offset = out.len() as u64;
-    match result {
-        Ok(_) if offset > cap => {
-            out.truncate(cap as usize);
-            sink.issue(
-                Position::Decompressed { offset: cap },
-                ErrorKind::TooLarge { cap },
-            );
+    // Decode one byte past the cap so "exactly at the cap" and "over it" differ.
+    let limit = usize::try_from(cap.saturating_add(1)).unwrap_or(usize::MAX);
+    let mut out = Vec::with_capacity(bytes.len().saturating_mul(8).min(limit));
+    let mut gz = GzStream::new();
+    let mut rest = bytes;
+    while !rest.is_empty() && out.len() < limit {
+        let used = gz.push(rest, &mut out, limit);
+        if used == 0 {
+            break; // no progress (never seen): the stream counts as cut off here
         }
-        Ok(_) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-            sink.issue(Position::Decompressed { offset }, ErrorKind::GzipTruncated);
-        }
-        Err(e) => {
-            sink.issue(
-                Position::Decompressed { offset },
-                ErrorKind::GzipCorrupt {
-                    detail: e.to_string(),
-                },
-            );
-        }
+        rest = &rest[used..];
+    }
+    if out.len() as u64 > cap {
+        out.truncate(cap as usize);
+        sink.issue(
+            Position::Decompressed { offset: cap },
+            ErrorKind::TooLarge { cap },
+        );
+        return out;
+    }
+    if let Err(e) = gz.finish() {
+        sink.issue(
+            Position::Decompressed {
+                offset: out.len() as u64,
+            },
+            gzip_error(e),
+        );
     }
     out
+}
+
+/// The ledger's words for a gzip stream that stopped early.
+pub(super) fn gzip_error(e: GzError) -> ErrorKind {
+    match e {
+        GzError::Truncated => ErrorKind::GzipTruncated,
+        GzError::Corrupt(detail) => ErrorKind::GzipCorrupt {
+            detail: detail.to_owned(),
+        },
+    }
 }
 
 /// Text with any byte-order mark removed; UTF-16 (Excel's "Unicode text") is converted.
@@ -117,7 +126,7 @@ fn utf8<'a>(bytes: &'a [u8], sink: &mut Sink) -> Cow<'a, str> {
 }
 
 /// Plain text (JSON or CSV) rather than binary: no NULs or control bytes in the first KiB.
-fn looks_textual(bytes: &[u8]) -> bool {
+pub(super) fn looks_textual(bytes: &[u8]) -> bool {
     bytes
         .iter()
         .take(1024)

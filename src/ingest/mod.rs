@@ -11,6 +11,7 @@
 
 mod csv;
 mod decode;
+mod gzip;
 mod json;
 
 use std::fmt;
