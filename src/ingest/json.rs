@@ -14,15 +14,23 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde_json::value::RawValue;
 
-use super::{text_position, ErrorKind, Format, Sink};
+use super::{text_position_at, ErrorKind, Format, Origin, Sink};
 use crate::event::Record;
 
 /// Wrappers nest (an SQS body holding an EventBridge envelope holding a record); more
 /// than this is hostile input, not a real file.
 const MAX_WRAP_DEPTH: u8 = 4;
 
+/// Records of a top-level value at most this long are tried as one record first; longer
+/// ones are only probed for their keys (a 1 GB `{"Records":[...]}` is never one record).
+pub(super) const TOP_RECORD_MAX: usize = 64 * 1024;
+
 pub(super) fn read(text: &str, sink: &mut Sink) -> Format {
-    let mut reader = Reader { text, sink };
+    let mut reader = Reader {
+        text,
+        sink,
+        origin: Origin::default(),
+    };
     let start = text.len() - text.trim_start().len();
     if !matches!(text.as_bytes().get(start), Some(b'{' | b'[')) {
         return reader.recover(start).unwrap_or(Format::Unrecognized);
@@ -43,9 +51,22 @@ fn first_line_is_a_value(text: &str) -> bool {
     first.len() < text.trim().len() && serde_json::from_str::<&RawValue>(first).is_ok()
 }
 
-struct Reader<'t, 's, 'l> {
+/// One line of an NDJSON file, read on its own: the line's format, if it held one. The
+/// line begins at `origin` in the file (positions in issues are the file's).
+pub(super) fn read_line(line: &str, origin: Origin, sink: &mut Sink) -> Option<Format> {
+    Reader {
+        text: line,
+        sink,
+        origin,
+    }
+    .line(line, 0)
+}
+
+struct Reader<'t, 's> {
     text: &'t str,
-    sink: &'s mut Sink<'l>,
+    sink: &'s mut Sink,
+    /// Where `text` begins in the file.
+    origin: Origin,
 }
 
 /// What a JSON value turned out to be.
@@ -108,7 +129,8 @@ fn format_of(shape: Shape, layout: Layout) -> Format {
     }
 }
 
-fn is_recordish(r: &Record) -> bool {
+/// Whether a parsed object is a CloudTrail record (rather than a wrapper or anything else).
+pub(super) fn is_recordish(r: &Record) -> bool {
     r.event_version.is_some()
         || r.event_time.is_some()
         || r.event_name.is_some()
@@ -118,7 +140,7 @@ fn is_recordish(r: &Record) -> bool {
 
 type Probe<'a> = BTreeMap<Cow<'a, str>, &'a RawValue>;
 
-impl Reader<'_, '_, '_> {
+impl Reader<'_, '_> {
     /// Handles one value at byte offset `at`; returns what it was.
     fn take(&mut self, raw: &RawValue, at: usize, depth: u8, cx: Context) -> Shape {
         let text = raw.get();
@@ -147,7 +169,7 @@ impl Reader<'_, '_, '_> {
         }
         // Items are nearly always plain records: read them directly, and only probe the
         // keys of the rare ones that turn out not to be.
-        if cx != Context::Top || text.len() < 64 * 1024 {
+        if cx != Context::Top || text.len() < TOP_RECORD_MAX {
             match Record::from_json(text) {
                 Ok(record) if is_recordish(&record) => {
                     self.sink.records.push(record);
@@ -310,8 +332,9 @@ impl Reader<'_, '_, '_> {
                 // the field itself.
                 let before = self.sink.issues.len();
                 self.take(value, at, depth + 1, Context::Item);
+                let position = text_position_at(self.text, at, self.origin);
                 for issue in &mut self.sink.issues[before..] {
-                    issue.position = text_position(self.text, at);
+                    issue.position = position.clone();
                 }
             }
             Err(e) => self.issue_at(at, bad(format!("{e}"))),
@@ -325,22 +348,30 @@ impl Reader<'_, '_, '_> {
         for line in self.text.split_inclusive('\n') {
             let at = line_start;
             line_start += line.len();
-            let trimmed = line.trim();
-            if trimmed.is_empty() {
-                continue;
-            }
-            let lead = line.len() - line.trim_start().len();
-            match serde_json::from_str::<&RawValue>(trimmed) {
-                Ok(raw) => {
-                    let shape = self.take(raw, at + lead, 0, Context::Item);
-                    if shape != Shape::Unknown {
-                        format = format.or(Some(format_of(shape, Layout::Lines)));
-                    }
-                }
-                Err(e) => self.syntax_at(at + lead, trimmed, &e),
+            if let Some(f) = self.line(line, at) {
+                format = format.or(Some(f));
             }
         }
         format.unwrap_or(Format::Unrecognized)
+    }
+
+    /// One NDJSON line at byte `at`: its format, if it held something known.
+    fn line(&mut self, line: &str, at: usize) -> Option<Format> {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            return None;
+        }
+        let lead = line.len() - line.trim_start().len();
+        match serde_json::from_str::<&RawValue>(trimmed) {
+            Ok(raw) => {
+                let shape = self.take(raw, at + lead, 0, Context::Item);
+                (shape != Shape::Unknown).then(|| format_of(shape, Layout::Lines))
+            }
+            Err(e) => {
+                self.syntax_at(at + lead, trimmed, &e);
+                None
+            }
+        }
     }
 
     /// Several pretty-printed values one after another; recovery after the first error.
@@ -462,7 +493,7 @@ impl Reader<'_, '_, '_> {
     }
 
     fn issue_at(&mut self, at: usize, kind: ErrorKind) {
-        let position = text_position(self.text, at);
+        let position = text_position_at(self.text, at, self.origin);
         self.sink.issue(position, kind);
     }
 

@@ -1,6 +1,8 @@
 //! Ingest: one file's bytes → CloudTrail [`Record`]s plus a [`FileReport`] for the ledger.
 //!
-//! Entry point: [`ingest_file`]. The format is detected from the content, never the name:
+//! Entry points: [`ingest_file`] (a whole file's bytes) and [`Streamer`] (a file pushed a
+//! slice at a time, records out as they are read). The format is detected from the
+//! content, never the name:
 //! gzip or not, then JSON (S3 delivery files, console exports, `lookup-events`,
 //! EventBridge and CloudWatch Logs envelopes, SQS batches, NDJSON, arrays, single records,
 //! digests) or the console's CSV export.
@@ -13,12 +15,15 @@ mod csv;
 mod decode;
 mod gzip;
 mod json;
+mod stream;
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use crate::event::Record;
+
+pub use stream::Streamer;
 
 /// Tunables for one file.
 #[derive(Clone, Debug)]
@@ -30,6 +35,12 @@ pub struct Limits {
     pub max_decompressed_bytes: u64,
     /// Most issues kept per file; the rest are counted (a garbage file can't flood memory).
     pub max_issues_per_file: usize,
+    /// Largest single record (or line) a [`Streamer`] holds while reading it.
+    /// - Good: a hostile file (`{"Records":[{"a":"` and a gigabyte of `x`) can't exhaust
+    ///   the tab; streamed files have no total size cap, so this bounds their memory.
+    /// - Bad: a genuine record larger than this is skipped (CloudTrail's own are at most
+    ///   a few hundred KiB).
+    pub max_record_bytes: u64,
 }
 
 impl Default for Limits {
@@ -37,6 +48,7 @@ impl Default for Limits {
         Limits {
             max_decompressed_bytes: 768 << 20,
             max_issues_per_file: 200,
+            max_record_bytes: 64 << 20,
         }
     }
 }
@@ -163,6 +175,8 @@ pub enum ErrorKind {
     GzipCorrupt { detail: String },
     /// Decompression passed [`Limits::max_decompressed_bytes`].
     TooLarge { cap: u64 },
+    /// One record (or line) of a streamed file passed [`Limits::max_record_bytes`].
+    RecordTooLarge { cap: u64 },
     /// Bytes that are not UTF-8 were replaced with U+FFFD.
     InvalidUtf8,
     /// JSON that does not parse; `detail` is the parser's message.
@@ -221,6 +235,11 @@ impl fmt::Display for ErrorKind {
             ErrorKind::TooLarge { cap } => write!(
                 f,
                 "decompressed size passes the {} MiB limit (gzip bomb?); the rest of the file is skipped",
+                cap >> 20
+            ),
+            ErrorKind::RecordTooLarge { cap } => write!(
+                f,
+                "a single record here passes the {} MiB limit; it is skipped",
                 cap >> 20
             ),
             ErrorKind::InvalidUtf8 => {
@@ -299,25 +318,14 @@ pub fn ingest_file(path: &str, bytes: &[u8], limits: &Limits) -> Ingested {
     let decoded = decode::decode(path, bytes, limits, &mut sink);
     let format = match &decoded.text {
         Some(text) if !text.trim().is_empty() => {
-            let mut format = if csv::looks_like_csv(text) {
+            let format = if csv::looks_like_csv(text) {
                 csv::read(text, &mut sink);
                 Format::ConsoleCsv
             } else {
                 json::read(text, &mut sink)
             };
-            if format == Format::Unrecognized && sink.issues.is_empty() {
-                let start: String = text.chars().take(24).collect();
-                sink.issue(
-                    Position::File,
-                    ErrorKind::Unrecognized {
-                        start: format!("{start:?}"),
-                    },
-                );
-            }
-            if format == Format::Unrecognized && !sink.records.is_empty() {
-                format = Format::JsonFragment;
-            }
-            format
+            let records = sink.records.len();
+            sink.settle(format, text, records)
         }
         Some(_) => {
             if sink.issues.is_empty() {
@@ -327,48 +335,41 @@ pub fn ingest_file(path: &str, bytes: &[u8], limits: &Limits) -> Ingested {
         }
         None => Format::Unrecognized,
     };
-    let skipped = sink.issues.iter().filter(|i| i.loses_data()).count() as u32;
-    let mut issues = sink.issues;
-    if sink.dropped_issues > 0 {
-        issues.push(IngestError::new(
-            Position::File,
-            ErrorKind::MoreIssues {
-                count: sink.dropped_issues,
-            },
-        ));
-    }
-    Ingested {
-        report: FileReport {
-            path: path.to_owned(),
-            format,
-            compressed: decoded.compressed,
-            bytes: bytes.len() as u64,
-            decoded_bytes: decoded.text.as_ref().map_or(0, |t| t.len() as u64),
-            records: sink.records.len() as u32,
-            kept: 0,
-            duplicates: 0,
-            filtered: 0,
-            skipped: skipped + sink.dropped_issues,
-            issues,
-            notes: sink.notes,
-        },
-        records: sink.records,
-    }
+    let records = std::mem::take(&mut sink.records);
+    let report = sink.report(Summary {
+        path,
+        format,
+        compressed: decoded.compressed,
+        bytes: bytes.len() as u64,
+        decoded_bytes: decoded.text.as_ref().map_or(0, |t| t.len() as u64),
+        records: records.len() as u64,
+    });
+    Ingested { report, records }
+}
+
+/// What a report says besides the sink's issues and notes.
+struct Summary<'a> {
+    path: &'a str,
+    format: Format,
+    compressed: bool,
+    bytes: u64,
+    decoded_bytes: u64,
+    records: u64,
 }
 
 /// Where the readers put what they find.
-struct Sink<'l> {
-    limits: &'l Limits,
+struct Sink {
+    max_issues: usize,
     records: Vec<Record>,
     issues: Vec<IngestError>,
     dropped_issues: u32,
     notes: Vec<String>,
 }
 
-impl<'l> Sink<'l> {
-    fn new(limits: &'l Limits) -> Self {
+impl Sink {
+    fn new(limits: &Limits) -> Self {
         Sink {
-            limits,
+            max_issues: limits.max_issues_per_file,
             records: Vec::new(),
             issues: Vec::new(),
             dropped_issues: 0,
@@ -377,10 +378,56 @@ impl<'l> Sink<'l> {
     }
 
     fn issue(&mut self, position: Position, kind: ErrorKind) {
-        if self.issues.len() < self.limits.max_issues_per_file {
+        if self.issues.len() < self.max_issues {
             self.issues.push(IngestError::new(position, kind));
         } else {
             self.dropped_issues += 1;
+        }
+    }
+
+    /// The final word on a JSON or CSV text's format: nothing recognised is an issue
+    /// (naming how `text` starts), unless some records were found anyway.
+    fn settle(&mut self, mut format: Format, text: &str, records: usize) -> Format {
+        if format == Format::Unrecognized && self.issues.is_empty() {
+            let start: String = text.chars().take(24).collect();
+            self.issue(
+                Position::File,
+                ErrorKind::Unrecognized {
+                    start: format!("{start:?}"),
+                },
+            );
+        }
+        if format == Format::Unrecognized && records > 0 {
+            format = Format::JsonFragment;
+        }
+        format
+    }
+
+    /// The ledger entry: the issues (with a count of those left out), what they skipped.
+    fn report(self, s: Summary) -> FileReport {
+        let skipped = self.issues.iter().filter(|i| i.loses_data()).count() as u32;
+        let mut issues = self.issues;
+        if self.dropped_issues > 0 {
+            issues.push(IngestError::new(
+                Position::File,
+                ErrorKind::MoreIssues {
+                    count: self.dropped_issues,
+                },
+            ));
+        }
+        FileReport {
+            path: s.path.to_owned(),
+            format: s.format,
+            compressed: s.compressed,
+            bytes: s.bytes,
+            decoded_bytes: s.decoded_bytes,
+            records: s.records.min(u64::from(u32::MAX)) as u32,
+            kept: 0,
+            duplicates: 0,
+            filtered: 0,
+            skipped: skipped + self.dropped_issues,
+            issues,
+            notes: self.notes,
         }
     }
 
@@ -394,16 +441,33 @@ impl<'l> Sink<'l> {
 
 /// 1-based line and column of a byte offset in `text`.
 fn text_position(text: &str, offset: usize) -> Position {
+    text_position_at(text, offset, Origin::default())
+}
+
+/// Where a piece of text begins in the file: a streamed line or tail is read on its own,
+/// and its positions are the file's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Origin {
+    /// Byte offset of the piece's first byte in the (decoded) file.
+    offset: u64,
+    /// Newlines in the file before the piece.
+    lines: u64,
+    /// Bytes between the last newline before the piece and the piece.
+    column: u64,
+}
+
+/// [`text_position`] of a piece of text that begins at `origin` in the file.
+fn text_position_at(text: &str, offset: usize, origin: Origin) -> Position {
     let offset = offset.min(text.len());
     let before = &text.as_bytes()[..offset];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |p| p + 1);
+    let newlines = before.iter().filter(|&&b| b == b'\n').count() as u64;
+    let column = match before.iter().rposition(|&b| b == b'\n') {
+        Some(p) => (offset - p - 1) as u64,
+        None => origin.column + offset as u64,
+    };
     Position::Text {
-        offset: offset as u64,
-        line: line as u32,
-        column: (offset - line_start + 1) as u32,
+        offset: origin.offset + offset as u64,
+        line: (origin.lines + newlines + 1) as u32,
+        column: (column + 1) as u32,
     }
 }
