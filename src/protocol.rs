@@ -18,6 +18,12 @@ pub enum Request {
     /// Ingest a batch of files (several small ones per message: an org trail is tens of
     /// thousands of files of a few KiB).
     AddFiles(Vec<InputFile>),
+    /// One slice of a large file, in order: the page reads big files in slices and the
+    /// worker streams them through the ingester, storing records as they are read, so
+    /// neither side ever holds the whole file. A slice at `offset` 0 opens the file,
+    /// `last` ends it. Answered with [`Response::Added`]: no reports until the last
+    /// slice, then the file's.
+    AddChunk(Chunk),
     /// Ingest the built-in sample history.
     LoadSample,
     /// Keep only the records this query matches in the files loaded from now on
@@ -62,6 +68,21 @@ pub struct InputFile {
     #[serde(with = "serde_bytes")]
     pub bytes: Vec<u8>,
     /// Set when the browser could not read the file (permissions, file gone).
+    pub read_error: Option<String>,
+}
+
+/// A slice of a file sent with [`Request::AddChunk`].
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Chunk {
+    /// The name, or the path relative to a dropped or picked folder.
+    pub path: String,
+    /// Where the slice begins in the file (0 opens the file).
+    pub offset: u64,
+    #[serde(with = "serde_bytes")]
+    pub bytes: Vec<u8>,
+    /// The file ends with this slice.
+    pub last: bool,
+    /// Set when the browser could not read this slice: the file ends here.
     pub read_error: Option<String>,
 }
 

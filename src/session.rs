@@ -4,9 +4,10 @@
 //! Entry points: [`Session::handle`] (a [`Request`] in, a [`Response`] out) and the typed
 //! methods it dispatches to.
 
-use crate::ingest::{self, FileReport, Limits};
+use crate::event::Record;
+use crate::ingest::{self, FileReport, Limits, Streamer};
 use crate::orgs::{self, OrgContext, OrgReport};
-use crate::protocol::{Request, Response, RuleResult, RuleSpec, Summary, ViewFilter};
+use crate::protocol::{Chunk, Request, Response, RuleResult, RuleSpec, Summary, ViewFilter};
 use crate::rules::{self, EnvelopeFields, Pattern};
 use crate::store::{Added, EventId, FileId, RawText, Store};
 use crate::timeline::{Timeline, TimelineQuery};
@@ -48,6 +49,21 @@ pub struct Session {
     stale_envelopes: Vec<EventId>,
     /// Overrides [`ENVELOPE_CACHE_EVENTS`] (tests use a small store).
     envelope_cache_events: Option<usize>,
+    /// The file being streamed in slices ([`Request::AddChunk`]), if one is open.
+    open: Option<OpenFile>,
+}
+
+/// A file arriving in slices: its streamer, and what the store made of its records so far.
+struct OpenFile {
+    path: String,
+    /// Its place in the ledger (held by a placeholder until it ends).
+    file: FileId,
+    streamer: Streamer,
+    /// Bytes received.
+    received: u64,
+    kept: u32,
+    duplicates: u32,
+    filtered: u32,
 }
 
 /// A watch rule, compiled once, with its matches as a bitset over [`EventId`]s.
@@ -110,6 +126,13 @@ impl Session {
                         Some(error) => self.add_unreadable(&f.path, error).clone(),
                     })
                     .collect();
+                Response::Added {
+                    reports,
+                    events: self.store.len() as u32,
+                }
+            }
+            Request::AddChunk(chunk) => {
+                let reports = self.add_chunk(chunk).into_iter().cloned().collect();
                 Response::Added {
                     reports,
                     events: self.store.len() as u32,
@@ -208,29 +231,115 @@ impl Session {
         let file = FileId(self.ledger.len() as u32);
         let ingested = ingest::ingest_file(path, bytes, &self.limits);
         let mut report = ingested.report;
-        let records = match &self.load_filter {
-            None => ingested.records,
-            Some(filter) => {
-                let all = ingested.records.len();
-                let kept = matching(filter, ingested.records);
-                report.filtered = (all - kept.len()) as u32;
-                kept
-            }
+        let (kept, duplicates, filtered) = self.store_records(ingested.records, file);
+        report.kept = kept;
+        report.duplicates = duplicates;
+        report.filtered = filtered;
+        self.ledger.push(report);
+        &self.ledger[self.ledger.len() - 1]
+    }
+
+    /// Ingests the next slice of a file read in slices; records go to the store as they
+    /// are read. Returns the file's ledger entry once it ends (`last`, or a read error).
+    /// A slice at offset 0 opens a new file (ending one left open).
+    pub fn add_chunk(&mut self, chunk: Chunk) -> Option<&FileReport> {
+        if chunk.offset == 0 || self.open.as_ref().is_none_or(|o| o.path != chunk.path) {
+            self.end_open_file();
+            let file = FileId(self.ledger.len() as u32);
+            // Hold its place: files added meanwhile must not take its FileId.
+            let placeholder = ingest::ingest_file(&chunk.path, b"", &self.limits).report;
+            self.ledger.push(placeholder);
+            self.open = Some(OpenFile {
+                path: chunk.path.clone(),
+                file,
+                streamer: Streamer::new(&chunk.path, &self.limits),
+                received: 0,
+                kept: 0,
+                duplicates: 0,
+                filtered: 0,
+            });
+        }
+        let mut open = self.open.take()?;
+        let mut records = Vec::new();
+        open.streamer.push(&chunk.bytes, &mut |r| records.push(r));
+        open.received += chunk.bytes.len() as u64;
+        self.add_open_records(&mut open, records);
+        if !chunk.last && chunk.read_error.is_none() {
+            self.open = Some(open);
+            return None;
+        }
+        let index = open.file.0 as usize;
+        let mut report = self.close(open);
+        if let Some(detail) = chunk.read_error {
+            report.issues.push(ingest::IngestError::new(
+                ingest::Position::File,
+                ingest::ErrorKind::Unreadable { detail },
+            ));
+            report.skipped += 1;
+        }
+        self.ledger[index] = report;
+        Some(&self.ledger[index])
+    }
+
+    /// Ends a file still open (its last slice never came: a cancelled load), noting so.
+    fn end_open_file(&mut self) {
+        let Some(open) = self.open.take() else {
+            return;
         };
+        let (index, received) = (open.file.0 as usize, open.received);
+        let mut report = self.close(open);
+        report.notes.push(format!(
+            "loading stopped after {received} bytes: the rest of the file was not read"
+        ));
+        self.ledger[index] = report;
+    }
+
+    /// Finishes a streamed file: its last records stored, its ledger entry.
+    fn close(&mut self, mut open: OpenFile) -> FileReport {
+        let mut records = Vec::new();
+        let streamer =
+            std::mem::replace(&mut open.streamer, Streamer::new(&open.path, &self.limits));
+        let mut report = streamer.finish(&mut |r| records.push(r));
+        self.add_open_records(&mut open, records);
+        report.kept = open.kept;
+        report.duplicates = open.duplicates;
+        report.filtered = open.filtered;
+        report
+    }
+
+    fn add_open_records(&mut self, open: &mut OpenFile, records: Vec<Record>) {
+        if records.is_empty() {
+            return;
+        }
+        let (kept, duplicates, filtered) = self.store_records(records, open.file);
+        open.kept += kept;
+        open.duplicates += duplicates;
+        open.filtered += filtered;
+    }
+
+    /// Stores a file's records (those the load filter keeps): (kept, duplicates, left
+    /// out by the filter).
+    fn store_records(&mut self, records: Vec<Record>, file: FileId) -> (u32, u32, u32) {
+        let all = records.len();
+        let records = match &self.load_filter {
+            None => records,
+            Some(filter) => matching(filter, records),
+        };
+        let filtered = (all - records.len()) as u32;
+        let (mut kept, mut duplicates) = (0, 0);
         for record in records {
             match self.store.add(record, file) {
-                Added::New(_) => report.kept += 1,
+                Added::New(_) => kept += 1,
                 Added::Upgraded(id) => {
-                    report.kept += 1;
+                    kept += 1;
                     self.stale_envelopes.push(id);
                 }
-                Added::Duplicate(_) => report.duplicates += 1,
+                Added::Duplicate(_) => duplicates += 1,
             }
         }
         self.generation += 1;
         self.data_version += 1;
-        self.ledger.push(report);
-        &self.ledger[self.ledger.len() - 1]
+        (kept, duplicates, filtered)
     }
 
     /// Sets (or, with `None` or a blank query, clears) the load filter; a query that does
@@ -258,6 +367,7 @@ impl Session {
 
     /// Sorts the store and summarises the load.
     pub fn finish(&mut self) -> Summary {
+        self.end_open_file();
         self.store.finish();
         self.view = None;
         self.generation += 1;
@@ -534,10 +644,7 @@ impl Session {
 /// The records `filter` matches, in their order. The query runs as it does over the
 /// loaded data: over a scratch store of this file's records (so its plan binds to their
 /// strings), which is then dropped.
-fn matching(
-    filter: &crate::query::Ast,
-    records: Vec<crate::event::Record>,
-) -> Vec<crate::event::Record> {
+fn matching(filter: &crate::query::Ast, records: Vec<Record>) -> Vec<Record> {
     let mut scratch = Store::default();
     // Which record each scratch event came from (duplicates within the file share one).
     let mut origin = Vec::with_capacity(records.len());

@@ -1,7 +1,8 @@
 //! The session end to end, natively: real files in, rows, views and org lifecycles out.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests and tools may fail loudly
 
-use trailglass::protocol::{InputFile, Request, Response, RuleSpec, ViewFilter};
+use trailglass::ingest::FileReport;
+use trailglass::protocol::{Chunk, InputFile, Request, Response, RuleSpec, Summary, ViewFilter};
 use trailglass::session::Session;
 use trailglass::timeline::TimelineQuery;
 
@@ -194,4 +195,137 @@ fn rules_match_the_same_events_whether_envelopes_are_kept_or_not() {
     let streamed = run(0);
     assert!(kept.iter().map(|r| r.matches).sum::<u32>() > 10);
     assert_eq!(kept, streamed);
+}
+
+/// Sends a file in slices as the page does for big files; the answers' reports.
+fn send_chunks(session: &mut Session, path: &str, bytes: &[u8], slice: usize) -> Vec<FileReport> {
+    let mut reports = Vec::new();
+    let pieces: Vec<&[u8]> = bytes.chunks(slice.max(1)).collect();
+    let mut offset = 0;
+    for (i, piece) in pieces.iter().enumerate() {
+        let chunk = Chunk {
+            path: path.to_owned(),
+            offset,
+            bytes: piece.to_vec(),
+            last: i + 1 == pieces.len(),
+            read_error: None,
+        };
+        offset += piece.len() as u64;
+        let Response::Added { reports: r, events } = session.handle(Request::AddChunk(chunk))
+        else {
+            panic!()
+        };
+        assert_eq!(events as usize, session.store().len());
+        reports.extend(r);
+    }
+    reports
+}
+
+#[test]
+fn files_sent_in_slices_load_like_whole_files() {
+    let files = [
+        "real/aws-cloudtrail-processing-library/SerializerTestFileCompact.json.gz",
+        "damaged/truncated.json.gz",
+        "real/plaso/aws_cloudtrail.jsonl",
+        "real/bob-cloudgoat-ass/event_history.csv",
+        "real/invictus-aws_dataset/CloudTrail/218007301253_CloudTrail_us-east-1_20230710T1200Z_iLj9fb7yyUG9X4Bf.json",
+    ];
+    let mut whole = Session::default();
+    let mut sliced = Session::default();
+    for f in files {
+        let bytes = fixture(f);
+        let want = whole.add_file(f, &bytes).clone();
+        let got = send_chunks(&mut sliced, f, &bytes, 997);
+        assert_eq!(got, [want], "{f}");
+    }
+    let (a, b) = (whole.finish(), sliced.finish());
+    assert_eq!(
+        a,
+        Summary {
+            generation: a.generation,
+            ..b
+        }
+    );
+    // The same events, in the same order, with the same text.
+    for (x, y) in whole.store().sorted().iter().zip(sliced.store().sorted()) {
+        assert_eq!(
+            whole.event(*x).map(|r| r.to_string()),
+            sliced.event(*y).map(|r| r.to_string())
+        );
+    }
+}
+
+#[test]
+fn a_sliced_file_keeps_its_place_and_ends_on_cancel_or_read_error() {
+    let mut session = Session::default();
+    let big = fixture("real/aws-cloudtrail-processing-library/SerializerTestFile.json");
+    let piece = |offset: usize, len: usize, last: bool, read_error: Option<&str>| {
+        Request::AddChunk(Chunk {
+            path: "big.json".into(),
+            offset: offset as u64,
+            bytes: big[offset..offset + len].to_vec(),
+            last,
+            read_error: read_error.map(str::to_owned),
+        })
+    };
+    // Half the file, then small files in between: they get their own ledger places.
+    let half = big.len() / 2;
+    session.handle(piece(0, half, false, None));
+    load_files(&mut session, &["real/loki/cloudtrail-log-file.json.gz"]);
+    // The load is finished (cancelled) before the last slice: what arrived is kept.
+    let Response::Loaded(summary) = session.handle(Request::Finish) else {
+        panic!()
+    };
+    assert_eq!(summary.ledger.len(), 2);
+    let cut = &summary.ledger[0];
+    assert_eq!(cut.path, "big.json");
+    assert!(cut.kept > 0 && cut.kept < 6, "{cut:?}");
+    assert!(
+        cut.notes
+            .iter()
+            .any(|n| n.contains("loading stopped after")),
+        "{cut:?}"
+    );
+    assert!(cut.issues.iter().any(|i| i.loses_data()));
+    assert_eq!(summary.ledger[1].kept, 2);
+    assert_eq!(summary.stats.events, cut.kept + 2);
+    // A read error ends the file with what was read.
+    session.handle(piece(0, half, false, None));
+    let Response::Added { reports, .. } =
+        session.handle(piece(half, 0, false, Some("NotReadableError")))
+    else {
+        panic!()
+    };
+    assert_eq!(reports.len(), 1);
+    assert!(reports[0]
+        .issues
+        .iter()
+        .any(|i| i.to_string().contains("NotReadableError")));
+}
+
+fn load_files(session: &mut Session, paths: &[&str]) {
+    let files = paths
+        .iter()
+        .map(|p| InputFile {
+            path: (*p).to_owned(),
+            bytes: fixture(p),
+            read_error: None,
+        })
+        .collect();
+    session.handle(Request::AddFiles(files));
+}
+
+#[test]
+fn the_load_filter_applies_to_sliced_files() {
+    let bytes = fixture("real/invictus-aws_dataset/CloudTrail/218007301253_CloudTrail_us-east-1_20230710T1200Z_iLj9fb7yyUG9X4Bf.json");
+    let mut whole = Session::default();
+    let mut sliced = Session::default();
+    for s in [&mut whole, &mut sliced] {
+        s.set_load_filter(Some("eventName:Decrypt OR eventName:PutParameter"))
+            .unwrap();
+    }
+    let want = whole.add_file("f.json", &bytes).clone();
+    let got = send_chunks(&mut sliced, "f.json", &bytes, 4096);
+    assert!(want.filtered > 0 && want.kept > 0, "{want:?}");
+    assert_eq!(got, [want]);
 }
