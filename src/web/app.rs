@@ -8,7 +8,8 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use gloo::file::futures::read_as_bytes;
-use wasm_bindgen_futures::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{DragEvent, HtmlInputElement};
 use yew::platform::pinned::oneshot;
 use yew::prelude::*;
@@ -20,13 +21,23 @@ use super::rules_view::RulesView;
 use super::timeline_view::{Scope, TimelineView};
 use crate::display;
 use crate::ingest::FileReport;
-use crate::protocol::{InputFile, Request, Response, Summary, ViewFilter};
+use crate::protocol::{Chunk, InputFile, Request, Response, Summary, ViewFilter};
 
 /// Files per worker message, and bytes per message.
 /// - Good (bigger): fewer round trips for tens of thousands of 2 KB files.
 /// - Bad (bigger): coarser progress and cancel, and a larger copy in flight.
 const BATCH_FILES: usize = 256;
 const BATCH_BYTES: usize = 4 << 20;
+
+/// Files larger than this are read and sent in slices of [`SLICE_BYTES`] that the worker
+/// streams through its ingester ([`Request::AddChunk`]): neither side holds the whole file
+/// (a day of an org trail is one 150 MB `.json.gz`, 1.5 GB of JSON).
+/// - Good (smaller): less memory for mid-size files. Bad: slices cost a round trip each,
+///   and small files go faster in batches.
+const STREAM_BYTES: f64 = (16 << 20) as f64;
+/// - Good (bigger): fewer round trips. Bad (bigger): coarser progress and cancel, and more
+///   memory in flight (a gzip slice is decompressed a piece at a time in the worker).
+const SLICE_BYTES: f64 = (4 << 20) as f64;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LoadState {
@@ -462,6 +473,20 @@ async fn load_files(
         if cancel.get() {
             break;
         }
+        if picked.file.size() > STREAM_BYTES {
+            // Files go in order: the batch so far first, then this one slice by slice.
+            if !batch.is_empty() {
+                settle(&dispatcher, in_flight.take()).await;
+                let bytes = batch_bytes as u64;
+                in_flight = Some((
+                    engine.send(Request::AddFiles(std::mem::take(&mut batch))),
+                    bytes,
+                ));
+                batch_bytes = 0;
+            }
+            send_in_slices(&engine, picked, &dispatcher, &cancel, &mut in_flight).await;
+            continue;
+        }
         let file = gloo::file::File::from(picked.file);
         let input = match read_as_bytes(&file).await {
             Ok(bytes) => InputFile {
@@ -497,6 +522,61 @@ async fn load_files(
         .await;
     }
     finish(&engine, &dispatcher).await;
+}
+
+/// Reads a big file a slice at a time and sends each to the worker as soon as the one
+/// before is answered (one slice in flight while the next is read: reading and parsing
+/// overlap, and memory stays bounded). Cancel stops between slices; the worker ends the
+/// file with what it got when the load finishes.
+async fn send_in_slices(
+    engine: &Engine,
+    picked: PickedFile,
+    dispatcher: &UseReducerDispatcher<AppState>,
+    cancel: &Cell<bool>,
+    in_flight: &mut Option<(oneshot::Receiver<Response>, u64)>,
+) {
+    let size = picked.file.size();
+    let mut offset = 0.0;
+    loop {
+        let end = (offset + SLICE_BYTES).min(size);
+        let chunk = match read_slice(&picked.file, offset, end).await {
+            Ok(bytes) => Chunk {
+                path: picked.path.clone(),
+                offset: offset as u64,
+                bytes,
+                last: end >= size,
+                read_error: None,
+            },
+            Err(error) => Chunk {
+                path: picked.path.clone(),
+                offset: offset as u64,
+                bytes: Vec::new(),
+                last: true,
+                read_error: Some(error),
+            },
+        };
+        let last = chunk.last;
+        settle(dispatcher, in_flight.take()).await;
+        let bytes = chunk.bytes.len() as u64;
+        *in_flight = Some((engine.send(Request::AddChunk(chunk)), bytes));
+        if last || cancel.get() {
+            return;
+        }
+        offset = end;
+    }
+}
+
+/// Bytes `start..end` of a file.
+async fn read_slice(file: &web_sys::File, start: f64, end: f64) -> Result<Vec<u8>, String> {
+    let words = |e: wasm_bindgen::JsValue| {
+        e.dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .or_else(|| e.as_string())
+            .unwrap_or_else(|| "the browser could not read this part of the file".to_owned())
+    };
+    let blob = file.slice_with_f64_and_f64(start, end).map_err(words)?;
+    let buffer = JsFuture::from(blob.array_buffer()).await.map_err(words)?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
 /// Waits for a batch's answer and shows its progress.
