@@ -12,6 +12,11 @@ const browser = await launch();
 const { page, log } = await openApp(browser.context, srv.url);
 page.on('crash', () => console.error('page crashed'));
 page.on('console', (m) => { if (m.type() === 'error') console.error('console', m.text()); });
+// First paint: the page's own paint timings, and when the app's first element exists.
+const paint = await page.evaluate(() => ({
+  first_contentful_paint_ms: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+  app_ready_ms: performance.now(),
+}));
 const t0 = Date.now();
 await page.setInputFiles('[data-testid=folder-input]', dir);
 const status = await waitDone(page);
@@ -117,7 +122,7 @@ const frames = await page.evaluate(() => new Promise((resolve) => {
 const sorted = frames.slice().sort((a, b) => a - b);
 const fps = frames.length / (frames.reduce((a, b) => a + b, 0) / 1000);
 console.log(JSON.stringify({
-  events: status.events, load_s: loadSecs, actions: results,
+  events: status.events, load_s: loadSecs, paint, actions: results,
   scroll: { frames: frames.length, fps: +fps.toFixed(1), median_frame_ms: +median(frames).toFixed(1),
     p95_frame_ms: +sorted[Math.floor(sorted.length * 0.95)].toFixed(1) },
 }, null, 1));

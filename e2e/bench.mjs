@@ -161,6 +161,7 @@ const countIs = (want, not) => page.waitForFunction(([w, n]) => {
   return n ? c !== w : c === w;
 }, [want, not], { timeout: 600_000 });
 await page.click('[data-testid=tab-events]');
+await page.waitForSelector('[data-testid=match-count]', { timeout: 600_000 });
 const total = await count();
 const rounds = [];
 const querySampler = sampler();

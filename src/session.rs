@@ -469,10 +469,10 @@ impl Session {
 
     /// The events of a scope in time order; `None` for all of them.
     fn scope_ids(&mut self, filter: &ViewFilter) -> Option<Vec<EventId>> {
-        self.refresh_rules();
         match filter {
             ViewFilter::All => None,
             ViewFilter::Rule(name) => {
+                self.refresh_rules();
                 let rule = self.rules.iter().find(|r| &r.spec.name == name);
                 Some(
                     self.store

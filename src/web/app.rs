@@ -436,11 +436,14 @@ pub fn app() -> Html {
                     <RulesView engine={(*engine).clone()} generation={s.summary.as_ref().map_or(0, |x| x.generation)}
                                on_show_rule={show_rule} on_applied={rows_changed} />
                 </div>
-                if s.tab == Tab::Events {
+                // Always mounted too: its view (query, range, selection, scroll) survives a
+                // visit to another tab, and nothing is asked again on the way back.
+                <div class="events-tab" hidden={s.tab != Tab::Events}>
                     <TimelineView engine={(*engine).clone()} data_generation={s.summary.as_ref().map_or(0, |x| x.generation)}
                                   rows_generation={s.rows_generation} scope={s.scope.clone()}
                                   on_show_events={show_events.clone()} />
-                } else if s.tab == Tab::Organization {
+                </div>
+                if s.tab == Tab::Organization {
                     <OrgsView engine={(*engine).clone()} generation={s.summary.as_ref().map_or(0, |x| x.generation)}
                               on_show_events={show_events.clone()} />
                 }
