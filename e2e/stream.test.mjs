@@ -91,7 +91,8 @@ test('a .json.gz over the threshold streams in slices: every event, nothing lost
   assert.equal(row.events, EVENTS);
   assert.equal(row.skipped, 0);
   assert.equal(await page.locator('[data-testid=ledger-row] .issue').count(), 0);
-  assert.ok(await page.locator('[data-testid=event-row]').count() > 10);
+  // The table fills once the Events tab has its answer (after "done").
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=event-row]').length > 10, null, { timeout: 30_000 });
   assert.deepEqual(log.errors, []);
 });
 
