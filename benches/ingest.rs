@@ -81,14 +81,7 @@ fn main() {
     );
 
     // Watch rules: the starter set, evaluated by the session over everything loaded.
-    let specs: Vec<_> = trailglass::rules::starter_rules()
-        .into_iter()
-        .map(|r| trailglass::protocol::RuleSpec {
-            name: r.name,
-            pattern: r.pattern_json,
-            enabled: true,
-        })
-        .collect();
+    let specs = trailglass::protocol::RuleSpec::starters();
     let n = specs.len();
     for pass in ["first (builds envelopes)", "again (rules edited)"] {
         let start = Instant::now();

@@ -78,14 +78,7 @@ fn main() {
         bytes as f64 / events
     );
 
-    let specs: Vec<_> = trailglass::rules::starter_rules()
-        .into_iter()
-        .map(|r| trailglass::protocol::RuleSpec {
-            name: r.name,
-            pattern: r.pattern_json,
-            enabled: true,
-        })
-        .collect();
+    let specs = trailglass::protocol::RuleSpec::starters();
     let start = Instant::now();
     session.set_rules(specs);
     let secs = start.elapsed().as_secs_f64();

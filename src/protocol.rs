@@ -158,6 +158,20 @@ pub struct RuleSpec {
     pub enabled: bool,
 }
 
+impl RuleSpec {
+    /// The built-in starter rules ([`crate::rules::starter_rules`]), all enabled.
+    pub fn starters() -> Vec<RuleSpec> {
+        crate::rules::starter_rules()
+            .into_iter()
+            .map(|r| RuleSpec {
+                name: r.name,
+                pattern: r.pattern_json,
+                enabled: true,
+            })
+            .collect()
+    }
+}
+
 /// A rule over the loaded history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleResult {

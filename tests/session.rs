@@ -30,18 +30,7 @@ fn view(session: &mut Session, scope: ViewFilter, query: &str) -> u32 {
 }
 
 fn load(session: &mut Session, paths: &[&str]) {
-    let files = paths
-        .iter()
-        .map(|p| InputFile {
-            path: (*p).to_owned(),
-            bytes: fixture(p),
-            read_error: None,
-        })
-        .collect();
-    assert!(matches!(
-        session.handle(Request::AddFiles(files)),
-        Response::Added { .. }
-    ));
+    load_files(session, paths);
     assert!(matches!(
         session.handle(Request::Finish),
         Response::Loaded(_)
@@ -181,14 +170,7 @@ fn rules_match_the_same_events_whether_envelopes_are_kept_or_not() {
         }
         session.handle(Request::LoadSample);
         session.finish();
-        let specs = trailglass::rules::starter_rules()
-            .into_iter()
-            .map(|r| RuleSpec {
-                name: r.name,
-                pattern: r.pattern_json,
-                enabled: true,
-            })
-            .collect();
+        let specs = RuleSpec::starters();
         session.set_rules(specs)
     };
     let kept = run(usize::MAX);
@@ -303,6 +285,7 @@ fn a_sliced_file_keeps_its_place_and_ends_on_cancel_or_read_error() {
         .any(|i| i.to_string().contains("NotReadableError")));
 }
 
+/// Sends the fixtures as one batch, as the page does.
 fn load_files(session: &mut Session, paths: &[&str]) {
     let files = paths
         .iter()
@@ -312,7 +295,10 @@ fn load_files(session: &mut Session, paths: &[&str]) {
             read_error: None,
         })
         .collect();
-    session.handle(Request::AddFiles(files));
+    assert!(matches!(
+        session.handle(Request::AddFiles(files)),
+        Response::Added { .. }
+    ));
 }
 
 #[test]

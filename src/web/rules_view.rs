@@ -19,11 +19,11 @@ use std::rc::Rc;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
+use super::address::{hash_items, write_hash_items};
 use super::engine::Engine;
 use crate::display;
 use crate::protocol::{Request, Response, RuleResult, RuleSpec};
@@ -164,7 +164,7 @@ impl Reducible for RuleSet {
                 s.notice = Notice::info(format!("Deleted “{name}”."));
             }
             Change::Reset => {
-                s.rules = starter_specs();
+                s.rules = RuleSpec::starters();
                 s.undo = Some(before);
                 s.notice = Notice::info(format!("Starter rules restored ({}).", s.rules.len()));
             }
@@ -218,17 +218,6 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
-fn starter_specs() -> Vec<RuleSpec> {
-    rules::starter_rules()
-        .into_iter()
-        .map(|r| RuleSpec {
-            name: r.name,
-            pattern: r.pattern_json,
-            enabled: true,
-        })
-        .collect()
-}
-
 /// The set when the panel opens: the page address's wins over the saved one, which wins
 /// over the starter set (first use).
 fn initial_rules() -> RuleSet {
@@ -246,9 +235,9 @@ fn initial_rules() -> RuleSet {
             notice = Notice::error(format!(
                 "The rules saved in this browser could not be read ({e}); the starter rules are shown instead."
             ));
-            starter_specs()
+            RuleSpec::starters()
         }
-        None => starter_specs(),
+        None => RuleSpec::starters(),
     };
     let mut state = match rules_from_hash() {
         Some(Ok(rules)) => {
@@ -545,18 +534,6 @@ fn save(rules: &[RuleSpec]) -> Result<(), String> {
         .map_err(|_| "the browser's storage is full or disabled".to_owned())
 }
 
-/// The page address's hash items (`&`-separated), as written.
-fn hash_items() -> Vec<String> {
-    let hash = web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default();
-    hash.trim_start_matches('#')
-        .split('&')
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 /// The set in the page address: `None` when there is none.
 fn rules_from_hash() -> Option<Result<Vec<RuleSpec>, String>> {
     let prefix = format!("{HASH_KEY}=");
@@ -584,17 +561,8 @@ fn write_hash(rules: &[RuleSpec]) {
         Some(i) => items[i] = item,
         None => items.push(item),
     }
-    let hash = format!("#{}", items.join("&"));
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    if window.location().hash().ok().as_deref() == Some(hash.as_str()) {
-        return;
-    }
-    if let Ok(history) = window.history() {
-        // replaceState: the address follows the rules without adding history entries.
-        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&hash));
-    }
+    // In place: the address follows the rules without adding history entries.
+    write_hash_items(&items, true);
 }
 
 // ---------------------------------------------------------------------------------------
