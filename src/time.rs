@@ -15,6 +15,12 @@
 /// Milliseconds since 1970-01-01T00:00:00Z.
 pub type EpochMillis = i64;
 
+/// Durations in milliseconds.
+pub const SECOND: i64 = 1000;
+pub const MINUTE: i64 = 60 * SECOND;
+pub const HOUR: i64 = 60 * MINUTE;
+pub const DAY: i64 = 24 * HOUR;
+
 /// Epoch values above this are read as milliseconds (1e11 s is the year 5138).
 const SECONDS_CEILING: f64 = 1e11;
 

@@ -4,7 +4,7 @@
 //! Entry points: [`resolve`], [`time_span`], [`parse_number`], [`range_kind`].
 
 use crate::store::Column;
-use crate::time::{parse_timestamp, EpochMillis};
+use crate::time::{parse_timestamp, EpochMillis, DAY, HOUR};
 
 use super::ast::{Bound, Field};
 use super::error::QueryErrorKind;
@@ -129,9 +129,6 @@ pub fn time_span(text: &str) -> Option<(EpochMillis, EpochMillis)> {
     }
     Some((start, start.saturating_add(width)))
 }
-
-const HOUR: i64 = 3_600_000;
-const DAY: i64 = 24 * HOUR;
 
 /// A number as JSON writes one (`-12`, `3.5`, `1e3`); `None` for anything else, including
 /// `inf` and `NaN` that Rust's float parser would take.

@@ -6,12 +6,7 @@
 //! bucket count as plain numbers and never panics, whatever they are (a default
 //! histogram has `bucket_ms == 0`).
 
-use crate::time::{format_iso, EpochMillis};
-
-const SECOND: i64 = 1000;
-const MINUTE: i64 = 60 * SECOND;
-const HOUR: i64 = 60 * MINUTE;
-const DAY: i64 = 24 * HOUR;
+use crate::time::{format_iso, EpochMillis, DAY, HOUR, MINUTE, SECOND};
 
 /// How finely times are written: enough to tell one bucket edge from the next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

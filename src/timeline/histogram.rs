@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::store::{Column, EventId, Store};
-use crate::time::EpochMillis;
+use crate::time::{EpochMillis, DAY, HOUR, MINUTE, SECOND};
 
 /// One bar.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,11 +41,6 @@ impl Histogram {
             .saturating_add(self.bucket_ms.saturating_mul(self.buckets.len() as i64))
     }
 }
-
-const SECOND: i64 = 1000;
-const MINUTE: i64 = 60 * SECOND;
-const HOUR: i64 = 60 * MINUTE;
-const DAY: i64 = 24 * HOUR;
 
 /// Bucket sizes people read easily.
 const SIZES: [i64; 26] = [
