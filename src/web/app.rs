@@ -288,13 +288,7 @@ pub fn app() -> Html {
     {
         let on_sample = on_sample.clone();
         use_effect_with((), move |_| {
-            let hash = web_sys::window().and_then(|w| w.location().hash().ok());
-            let keys = hash.unwrap_or_default();
-            if keys
-                .trim_start_matches('#')
-                .split('&')
-                .any(|k| k == "sample")
-            {
+            if super::address::hash_items().iter().any(|k| k == "sample") {
                 on_sample.emit(());
             }
         });

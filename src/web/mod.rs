@@ -2,6 +2,7 @@
 //! that is only a client of it. Nothing here parses or indexes; it moves bytes and
 //! [`crate::protocol`] messages, and draws what comes back.
 
+pub mod address;
 pub mod app;
 pub mod detail;
 pub mod download;

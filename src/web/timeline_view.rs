@@ -10,10 +10,10 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
+use super::address::{hash_items, write_hash_items};
 use super::engine::Engine;
 use super::facets::FacetsPanel;
 use super::histogram::HistogramView;
@@ -67,38 +67,11 @@ struct Answer {
     facets: Rc<Vec<FacetCounts>>,
 }
 
-/// The hash's `&`-separated items, as written.
-pub fn hash_items() -> Vec<String> {
-    let hash = web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default();
-    hash.trim_start_matches('#')
-        .split('&')
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 /// Writes the view into the address: a new history entry, or in place (`replace`).
 fn write_hash(state: &ViewState, replace: bool) {
     let mut items = hash_items();
     state.write(&mut items);
-    let hash = format!("#{}", items.join("&"));
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    if window.location().hash().ok().as_deref() == Some(hash.as_str())
-        || (hash == "#" && window.location().hash().ok().as_deref() == Some(""))
-    {
-        return;
-    }
-    if let Ok(history) = window.history() {
-        let _ = if replace {
-            history.replace_state_with_url(&JsValue::NULL, "", Some(&hash))
-        } else {
-            history.push_state_with_url(&JsValue::NULL, "", Some(&hash))
-        };
-    }
+    write_hash_items(&items, replace);
 }
 
 #[function_component(TimelineView)]
