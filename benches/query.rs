@@ -10,11 +10,12 @@
 #![allow(clippy::disallowed_methods)] // Instant::now: native-only benchmark
 #![allow(clippy::unwrap_used)]
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use trailglass::query;
-use trailglass::sample::Generator;
-use trailglass::session::Session;
+
+mod support;
+use support::{median, ms};
 
 const QUERIES: &[(&str, &str)] = &[
     ("column term", "eventName:ConsoleLogin"),
@@ -51,18 +52,10 @@ const QUERIES: &[(&str, &str)] = &[
 ];
 
 fn main() {
-    let events: usize = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(1_000_000);
+    let events = support::events_arg();
 
     let start = Instant::now();
-    let mut session = Session::default();
-    let mut bytes = 0;
-    for (n, text) in Generator::new(42).noise_files(events, 10_000).enumerate() {
-        bytes += text.len();
-        session.add_file(&format!("f{n}.json"), text.as_bytes());
-    }
+    let (mut session, bytes) = support::noise_session(events);
     let summary = session.finish();
     println!(
         "store: {} events, {:.0} MB of JSON, ingested in {:.1} s",
@@ -103,13 +96,4 @@ fn main() {
             ms(median(total)),
         );
     }
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }

@@ -9,12 +9,14 @@
 #![allow(clippy::disallowed_methods)] // Instant::now: native-only benchmark
 #![allow(clippy::unwrap_used)]
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use trailglass::protocol::{Request, Response, ViewFilter};
-use trailglass::sample::Generator;
 use trailglass::session::Session;
 use trailglass::timeline::TimelineQuery;
+
+mod support;
+use support::{median, ms};
 
 /// A brush as shares of the loaded span.
 type Brush = Option<(f64, f64)>;
@@ -72,15 +74,8 @@ const ACTIONS: &[(&str, &str, &str, Brush)] = &[
 ];
 
 fn main() {
-    let events: usize = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(1_000_000);
     let start = Instant::now();
-    let mut session = Session::default();
-    for (n, text) in Generator::new(42).noise_files(events, 10_000).enumerate() {
-        session.add_file(&format!("f{n}.json"), text.as_bytes());
-    }
+    let (mut session, _) = support::noise_session(support::events_arg());
     session.finish();
     println!(
         "store: {} events, ingested in {:.1} s",
@@ -128,13 +123,4 @@ fn main() {
             ))
         );
     }
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
