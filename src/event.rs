@@ -14,67 +14,94 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::time::{parse_timestamp, EpochMillis};
 
 /// One CloudTrail record: the typed fields plus the record's JSON text.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Record {
-    pub event_id: Option<String>,
+pub struct Record<'a> {
+    pub event_id: Option<Cow<'a, str>>,
     pub event_time: Option<EpochMillis>,
-    pub event_version: Option<String>,
-    pub event_name: Option<String>,
-    pub event_source: Option<String>,
-    pub aws_region: Option<String>,
-    pub source_ip: Option<String>,
-    pub user_agent: Option<String>,
-    pub error_code: Option<String>,
-    pub error_message: Option<String>,
+    pub event_version: Option<Cow<'a, str>>,
+    pub event_name: Option<Cow<'a, str>>,
+    pub event_source: Option<Cow<'a, str>>,
+    pub aws_region: Option<Cow<'a, str>>,
+    pub source_ip: Option<Cow<'a, str>>,
+    pub user_agent: Option<Cow<'a, str>>,
+    pub error_code: Option<Cow<'a, str>>,
+    pub error_message: Option<Cow<'a, str>>,
     pub read_only: Option<bool>,
-    pub event_type: Option<String>,
-    pub event_category: Option<String>,
-    pub recipient_account_id: Option<String>,
-    pub request_id: Option<String>,
-    pub identity: Identity,
+    pub event_type: Option<Cow<'a, str>>,
+    pub event_category: Option<Cow<'a, str>>,
+    pub recipient_account_id: Option<Cow<'a, str>>,
+    pub request_id: Option<Cow<'a, str>>,
+    pub identity: Identity<'a>,
     /// The record exactly as it was read (for CSV rows: a JSON record built from the row).
-    pub raw: String,
+    pub raw: Cow<'a, str>,
     /// True when the source held only a summary of the event (the console's CSV export).
     pub summary_only: bool,
 }
 
 /// The `userIdentity` block, flattened to what people filter and read.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Identity {
-    pub kind: Option<String>,
-    pub principal_id: Option<String>,
-    pub arn: Option<String>,
-    pub account_id: Option<String>,
-    pub user_name: Option<String>,
-    pub invoked_by: Option<String>,
-    pub session_issuer_name: Option<String>,
-    pub session_issuer_arn: Option<String>,
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Identity<'a> {
+    pub kind: Option<Cow<'a, str>>,
+    pub principal_id: Option<Cow<'a, str>>,
+    pub arn: Option<Cow<'a, str>>,
+    pub account_id: Option<Cow<'a, str>>,
+    pub user_name: Option<Cow<'a, str>>,
+    pub invoked_by: Option<Cow<'a, str>>,
+    pub session_issuer_name: Option<Cow<'a, str>>,
+    pub session_issuer_arn: Option<Cow<'a, str>>,
     /// `onBehalfOf.userId` (IAM Identity Center users).
-    pub on_behalf_of_user_id: Option<String>,
+    pub on_behalf_of_user_id: Option<Cow<'a, str>>,
     /// `sessionContext.sessionIssuer.type`: `Role`, `IAMUser` (federation tokens), `Root`.
-    #[serde(default)]
-    pub session_issuer_type: Option<String>,
+    pub session_issuer_type: Option<Cow<'a, str>>,
     /// `identityProvider` (SAML and web identity users).
-    #[serde(default)]
-    pub identity_provider: Option<String>,
+    pub identity_provider: Option<Cow<'a, str>>,
     /// `sessionContext.webIdFederationData.federatedProvider` (a role assumed with a web
     /// identity token: OIDC, EKS service accounts, Cognito).
-    #[serde(default)]
-    pub web_id_provider: Option<String>,
+    pub web_id_provider: Option<Cow<'a, str>>,
 }
 
-impl Record {
-    /// Parses one record from its JSON text. Errors are serde_json's, with line and column
+/// An owned field from a borrowed one.
+fn owned(field: Option<Cow<'_, str>>) -> Option<Cow<'static, str>> {
+    field.map(|f| Cow::Owned(f.into_owned()))
+}
+
+impl<'a> Record<'a> {
+    /// Parses one record from its JSON text, borrowing its strings (and `raw`) from `text`
+    /// wherever they need no unescaping. Errors are serde_json's, with line and column
     /// relative to `text`.
-    pub fn from_json(text: &str) -> Result<Record, serde_json::Error> {
-        let mut record: Record = serde_json::from_str::<RecordFields>(text)?.0;
-        record.raw = text.to_owned();
+    pub fn from_json(text: &'a str) -> Result<Record<'a>, serde_json::Error> {
+        let mut record: Record<'a> = serde_json::from_str::<RecordFields>(text)?.0;
+        record.raw = Cow::Borrowed(text);
         Ok(record)
+    }
+
+    /// The record with every string owned, to outlive the text it was read from.
+    pub fn into_owned(self) -> Record<'static> {
+        Record {
+            event_id: owned(self.event_id),
+            event_time: self.event_time,
+            event_version: owned(self.event_version),
+            event_name: owned(self.event_name),
+            event_source: owned(self.event_source),
+            aws_region: owned(self.aws_region),
+            source_ip: owned(self.source_ip),
+            user_agent: owned(self.user_agent),
+            error_code: owned(self.error_code),
+            error_message: owned(self.error_message),
+            read_only: self.read_only,
+            event_type: owned(self.event_type),
+            event_category: owned(self.event_category),
+            recipient_account_id: owned(self.recipient_account_id),
+            request_id: owned(self.request_id),
+            identity: self.identity.into_owned(),
+            raw: Cow::Owned(self.raw.into_owned()),
+            summary_only: self.summary_only,
+        }
     }
 
     /// The account the event belongs to: the trail's recipient, else the caller's.
@@ -85,52 +112,73 @@ impl Record {
     }
 }
 
-impl Identity {
+impl<'a> Identity<'a> {
     /// Reads a `userIdentity` object (any JSON: non-objects give an empty identity).
-    pub fn from_value(user_identity: &serde_json::Value) -> Identity {
+    pub fn from_value(user_identity: &'a serde_json::Value) -> Identity<'a> {
         IdentityFields::deserialize(user_identity).map_or_else(|_| Identity::default(), |f| f.0)
+    }
+
+    /// The identity with every string owned.
+    pub fn into_owned(self) -> Identity<'static> {
+        Identity {
+            kind: owned(self.kind),
+            principal_id: owned(self.principal_id),
+            arn: owned(self.arn),
+            account_id: owned(self.account_id),
+            user_name: owned(self.user_name),
+            invoked_by: owned(self.invoked_by),
+            session_issuer_name: owned(self.session_issuer_name),
+            session_issuer_arn: owned(self.session_issuer_arn),
+            on_behalf_of_user_id: owned(self.on_behalf_of_user_id),
+            session_issuer_type: owned(self.session_issuer_type),
+            identity_provider: owned(self.identity_provider),
+            web_id_provider: owned(self.web_id_provider),
+        }
     }
 
     /// A readable principal: the IAM user name, `role/session` for assumed roles, `root`,
     /// the service for AWS services, `… via service` when a service acted for someone;
-    /// `None` when nothing identifies the caller.
-    pub fn principal(&self) -> Option<String> {
+    /// `None` when nothing identifies the caller. Borrowed from the identity when it can
+    /// be (the store reads one per event).
+    pub fn principal<'s>(&'s self) -> Option<Cow<'s, str>> {
+        let text = |s: &'s Option<Cow<'a, str>>| s.as_deref().map(Cow::Borrowed);
         let principal = match self.kind.as_deref() {
-            Some("Root") => Some("root".to_owned()),
-            Some("IAMUser") => self.user_name.clone().or_else(|| self.arn_tail()),
+            Some("Root") => Some(Cow::Borrowed("root")),
+            Some("IAMUser") => text(&self.user_name).or_else(|| self.arn_tail().map(Cow::Borrowed)),
             Some("AssumedRole") => self
                 .arn_resource()
-                .and_then(|r| r.strip_prefix("assumed-role/").map(str::to_owned))
+                .and_then(|r| r.strip_prefix("assumed-role/"))
+                .map(Cow::Borrowed)
                 .or_else(|| self.issuer_session()),
-            Some("FederatedUser") => self
-                .arn_resource()
-                .map(str::to_owned)
-                .or_else(|| self.issuer_session().map(|s| format!("federated-user/{s}"))),
-            Some("AWSService") => self
-                .invoked_by
-                .clone()
-                .or_else(|| Some("AWS service".to_owned())),
+            Some("FederatedUser") => self.arn_resource().map(Cow::Borrowed).or_else(|| {
+                self.issuer_session()
+                    .map(|s| Cow::Owned(format!("federated-user/{s}")))
+            }),
+            Some("AWSService") => text(&self.invoked_by).or(Some(Cow::Borrowed("AWS service"))),
             Some("AWSAccount") => self
                 .account_id
-                .clone()
-                .or_else(|| self.principal_id.clone())
-                .map(|a| format!("account {a}")),
+                .as_deref()
+                .or(self.principal_id.as_deref())
+                .map(|a| Cow::Owned(format!("account {a}"))),
             Some("IdentityCenterUser") => self
                 .on_behalf_of_user_id
-                .as_ref()
-                .map(|u| format!("identity-center user {u}")),
+                .as_deref()
+                .map(|u| Cow::Owned(format!("identity-center user {u}"))),
             _ => None,
         };
         let principal = principal
-            .or_else(|| self.user_name.clone())
-            .or_else(|| self.arn_tail())
-            .or_else(|| self.invoked_by.clone())
-            .or_else(|| self.principal_id.clone())
-            .or_else(|| self.account_id.as_ref().map(|a| format!("account {a}")))?;
+            .or_else(|| text(&self.user_name))
+            .or_else(|| self.arn_tail().map(Cow::Borrowed))
+            .or_else(|| text(&self.invoked_by))
+            .or_else(|| text(&self.principal_id))
+            .or_else(|| {
+                let a = self.account_id.as_deref()?;
+                Some(Cow::Owned(format!("account {a}")))
+            })?;
         // A principal acting through a service (CloudFormation, Control Tower…) says so.
-        Some(match &self.invoked_by {
-            Some(via) if *via != principal && via.ends_with(".amazonaws.com") => {
-                format!("{principal} via {via}")
+        Some(match self.invoked_by.as_deref() {
+            Some(via) if via != principal && via.ends_with(".amazonaws.com") => {
+                Cow::Owned(format!("{principal} via {via}"))
             }
             _ => principal,
         })
@@ -175,9 +223,9 @@ impl Identity {
         };
         let name = || {
             self.user_name
-                .clone()
+                .as_deref()
                 .or_else(|| self.arn_tail())
-                .or_else(|| self.principal_id.clone())
+                .or(self.principal_id.as_deref())
         };
         match self.kind.as_deref() {
             Some("Root") => match account {
@@ -186,7 +234,7 @@ impl Identity {
             },
             Some("IAMUser") => in_account(format!(
                 "IAM user {}",
-                name().unwrap_or_else(|| "(no name recorded)".to_owned())
+                name().unwrap_or("(no name recorded)")
             )),
             Some("AssumedRole") => self.explain_role(),
             Some("FederatedUser") => {
@@ -218,14 +266,14 @@ impl Identity {
             }
             Some("SAMLUser") => in_account(format!(
                 "SAML-federated user {}{}",
-                name().unwrap_or_else(|| "(no name recorded)".to_owned()),
+                name().unwrap_or("(no name recorded)"),
                 self.identity_provider
                     .as_ref()
                     .map_or(String::new(), |p| format!(" (identity provider {p})"))
             )),
             Some("WebIdentityUser") => in_account(format!(
                 "web identity user {}{}",
-                name().unwrap_or_else(|| "(no name recorded)".to_owned()),
+                name().unwrap_or("(no name recorded)"),
                 self.identity_provider
                     .as_ref()
                     .map_or(String::new(), |p| format!(" signed in with {p}"))
@@ -288,7 +336,10 @@ impl Identity {
         };
         let (role, session) = match from_arn {
             Some((role, session)) => (Some(role), session.or_else(session_from_id)),
-            None => (self.session_issuer_name.clone(), session_from_id()),
+            None => (
+                self.session_issuer_name.as_deref().map(str::to_owned),
+                session_from_id(),
+            ),
         };
         let role = role.unwrap_or_else(|| "(no name recorded)".to_owned());
         let issuer_arn = self.session_issuer_arn.as_deref().unwrap_or("");
@@ -368,23 +419,22 @@ impl Identity {
     }
 
     /// The last path segment of the ARN's resource (`user/path/NAME` → `NAME`).
-    fn arn_tail(&self) -> Option<String> {
-        let resource = self.arn_resource()?;
-        let tail = resource.rsplit('/').next()?;
-        (!tail.is_empty()).then(|| tail.to_owned())
+    fn arn_tail(&self) -> Option<&str> {
+        let tail = self.arn_resource()?.rsplit('/').next()?;
+        (!tail.is_empty()).then_some(tail)
     }
 
     /// `ISSUER/SESSION` from the session issuer's name and the principal id
     /// (`AROA…:session`).
-    fn issuer_session(&self) -> Option<String> {
+    fn issuer_session(&self) -> Option<Cow<'_, str>> {
         let session = self
             .principal_id
             .as_deref()
-            .and_then(|p| p.split_once(':').map(|(_, s)| s.to_owned()));
-        match (&self.session_issuer_name, session) {
-            (Some(i), Some(s)) => Some(format!("{i}/{s}")),
-            (Some(i), None) => Some(i.clone()),
-            (None, s) => s,
+            .and_then(|p| p.split_once(':').map(|(_, s)| s));
+        match (self.session_issuer_name.as_deref(), session) {
+            (Some(i), Some(s)) => Some(Cow::Owned(format!("{i}/{s}"))),
+            (Some(i), None) => Some(Cow::Borrowed(i)),
+            (None, s) => s.map(Cow::Borrowed),
         }
     }
 }
@@ -418,12 +468,12 @@ enum Scalar<'a> {
     Absent,
 }
 
-impl Scalar<'_> {
-    fn into_string(self) -> Option<String> {
+impl<'a> Scalar<'a> {
+    fn into_text(self) -> Option<Cow<'a, str>> {
         match self {
-            Scalar::Text(s) if !s.is_empty() => Some(s.into_owned()),
-            Scalar::Number(n) => Some(n.to_string()),
-            Scalar::Bool(b) => Some(b.to_string()),
+            Scalar::Text(s) if !s.is_empty() => Some(s),
+            Scalar::Number(n) => Some(Cow::Owned(n.to_string())),
+            Scalar::Bool(b) => Some(Cow::Borrowed(if b { "true" } else { "false" })),
             Scalar::Text(_) | Scalar::Absent => None,
         }
     }
@@ -492,17 +542,20 @@ impl<'de> Deserialize<'de> for Scalar<'de> {
     }
 }
 
-struct RecordFields(Record);
+struct RecordFields<'a>(Record<'a>);
 
-impl<'de> Deserialize<'de> for RecordFields {
+impl<'de> Deserialize<'de> for RecordFields<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = RecordFields;
+            type Value = RecordFields<'de>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a CloudTrail record (a JSON object)")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RecordFields, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordFields<'de>, A::Error> {
                 let mut r = Record::default();
                 while let Some(key) = map.next_key::<Cow<'de, str>>()? {
                     // Duplicate keys: each assignment overwrites, so the last one wins.
@@ -530,7 +583,7 @@ impl<'de> Deserialize<'de> for RecordFields {
                                     continue;
                                 }
                             };
-                            *slot = map.next_value::<Scalar>()?.into_string();
+                            *slot = map.next_value::<Scalar>()?.into_text();
                         }
                     }
                 }
@@ -542,30 +595,30 @@ impl<'de> Deserialize<'de> for RecordFields {
 }
 
 #[derive(Default)]
-struct IdentityFields(Identity);
+struct IdentityFields<'a>(Identity<'a>);
 
-impl<'de> Deserialize<'de> for IdentityFields {
+impl<'de> Deserialize<'de> for IdentityFields<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = IdentityFields;
+            type Value = IdentityFields<'de>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a userIdentity object")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<IdentityFields, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IdentityFields<'de>, A::Error> {
                 let mut id = Identity::default();
                 while let Some(key) = map.next_key::<Cow<'de, str>>()? {
                     let slot = match &*key {
                         "onBehalfOf" => {
-                            let on_behalf: serde_json::Value = map.next_value()?;
-                            id.on_behalf_of_user_id = on_behalf
-                                .get("userId")
-                                .and_then(|u| u.as_str())
-                                .map(str::to_owned);
+                            let [user] = map.next_value_seed(Pick(["userId"]))?;
+                            id.on_behalf_of_user_id = user;
                             continue;
                         }
                         "sessionContext" => {
-                            let issuer = map.next_value::<SessionIssuer>()?;
+                            let issuer = map.next_value::<SessionIssuer<'de>>()?;
                             id.session_issuer_name = issuer.name;
                             id.session_issuer_arn = issuer.arn;
                             id.session_issuer_type = issuer.kind;
@@ -584,7 +637,7 @@ impl<'de> Deserialize<'de> for IdentityFields {
                             continue;
                         }
                     };
-                    *slot = map.next_value::<Scalar>()?.into_string();
+                    *slot = map.next_value::<Scalar>()?.into_text();
                 }
                 Ok(IdentityFields(id))
             }
@@ -598,39 +651,32 @@ impl<'de> Deserialize<'de> for IdentityFields {
 /// `sessionContext.webIdFederationData.federatedProvider`; everything else in the context
 /// is skipped.
 #[derive(Default)]
-struct SessionIssuer {
-    name: Option<String>,
-    arn: Option<String>,
-    kind: Option<String>,
-    web_id_provider: Option<String>,
+struct SessionIssuer<'a> {
+    name: Option<Cow<'a, str>>,
+    arn: Option<Cow<'a, str>>,
+    kind: Option<Cow<'a, str>>,
+    web_id_provider: Option<Cow<'a, str>>,
 }
 
-impl<'de> Deserialize<'de> for SessionIssuer {
+impl<'de> Deserialize<'de> for SessionIssuer<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = SessionIssuer;
+            type Value = SessionIssuer<'de>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a sessionContext object")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SessionIssuer, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut out = SessionIssuer::default();
                 while let Some(key) = map.next_key::<Cow<'de, str>>()? {
                     if key == "sessionIssuer" {
-                        // Small and rare enough to read whole.
-                        let issuer: serde_json::Value = map.next_value()?;
-                        let text = |k: &str| issuer.get(k)?.as_str().map(str::to_owned);
-                        out.name = text("userName");
-                        out.arn = text("arn");
-                        out.kind = text("type");
+                        let [name, arn, kind] =
+                            map.next_value_seed(Pick(["userName", "arn", "type"]))?;
+                        (out.name, out.arn, out.kind) = (name, arn, kind);
                     } else if key == "webIdFederationData" {
                         // Usually `{}`; a provider name and a few attributes otherwise.
-                        let data: serde_json::Value = map.next_value()?;
-                        out.web_id_provider = data
-                            .get("federatedProvider")
-                            .and_then(|p| p.as_str())
-                            .filter(|p| !p.is_empty())
-                            .map(str::to_owned);
+                        let [provider] = map.next_value_seed(Pick(["federatedProvider"]))?;
+                        out.web_id_provider = provider.filter(|p| !p.is_empty());
                     } else {
                         map.next_value::<IgnoredAny>()?;
                     }
@@ -639,6 +685,64 @@ impl<'de> Deserialize<'de> for SessionIssuer {
             }
         }
         d.deserialize_any(AnyAsMap(V))
+    }
+}
+
+/// The string values of a few keys of an object, borrowed where they can be: the last of
+/// duplicate keys wins, other values (and a value that is not an object) read as absent.
+/// Nothing else of the object is built.
+struct Pick<const N: usize>([&'static str; N]);
+
+impl<'de, const N: usize> de::DeserializeSeed<'de> for Pick<N> {
+    type Value = [Option<Cow<'de, str>>; N];
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, const N: usize> Visitor<'de> for Pick<N> {
+    type Value = [Option<Cow<'de, str>>; N];
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = std::array::from_fn(|_| None);
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match self.0.iter().position(|k| *k == key) {
+                Some(i) => {
+                    out[i] = match map.next_value::<Scalar>()? {
+                        Scalar::Text(s) => Some(s),
+                        _ => None,
+                    }
+                }
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(out)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(std::array::from_fn(|_| None))
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(std::array::from_fn(|_| None))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(std::array::from_fn(|_| None))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(std::array::from_fn(|_| None))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(std::array::from_fn(|_| None))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(std::array::from_fn(|_| None))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(std::array::from_fn(|_| None))
     }
 }
 

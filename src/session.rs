@@ -61,9 +61,71 @@ struct OpenFile {
     streamer: Streamer,
     /// Bytes received.
     received: u64,
+    counts: Counts,
+}
+
+/// What became of a file's records.
+#[derive(Clone, Copy, Debug, Default)]
+struct Counts {
     kept: u32,
     duplicates: u32,
+    /// Left out by the load filter.
     filtered: u32,
+}
+
+impl Counts {
+    fn add(&mut self, other: Counts) {
+        self.kept += other.kept;
+        self.duplicates += other.duplicates;
+        self.filtered += other.filtered;
+    }
+}
+
+/// Takes a file's records as the ingester reads them: straight into the store, or, with
+/// a load filter, held (owned) until [`Intake::close`] runs the filter over them.
+struct Intake<'s> {
+    store: &'s mut Store,
+    filter: Option<&'s crate::query::Ast>,
+    /// Events whose summary-only record was replaced by a full one (their envelopes).
+    upgraded: &'s mut Vec<EventId>,
+    file: FileId,
+    pending: Vec<Record<'static>>,
+    counts: Counts,
+}
+
+impl Intake<'_> {
+    fn take(&mut self, record: Record<'_>) {
+        if self.filter.is_some() {
+            self.pending.push(record.into_owned());
+        } else {
+            self.store(record);
+        }
+    }
+
+    fn store(&mut self, record: Record<'_>) {
+        match self.store.add(record, self.file) {
+            Added::New(_) => self.counts.kept += 1,
+            Added::Upgraded(id) => {
+                self.counts.kept += 1;
+                self.upgraded.push(id);
+            }
+            Added::Duplicate(_) => self.counts.duplicates += 1,
+        }
+    }
+
+    /// Stores what the load filter keeps of the held records; the counts.
+    fn close(mut self) -> Counts {
+        if let Some(filter) = self.filter {
+            let pending = std::mem::take(&mut self.pending);
+            let all = pending.len();
+            let kept = matching(filter, pending);
+            self.counts.filtered += (all - kept.len()) as u32;
+            for record in kept {
+                self.store(record);
+            }
+        }
+        self.counts
+    }
 }
 
 /// A watch rule, compiled once, with its matches as a bitset over [`EventId`]s.
@@ -229,12 +291,18 @@ impl Session {
     /// Ingests one file into the store and returns its ledger entry.
     pub fn add_file(&mut self, path: &str, bytes: &[u8]) -> &FileReport {
         let file = FileId(self.ledger.len() as u32);
-        let ingested = ingest::ingest_file(path, bytes, &self.limits);
-        let mut report = ingested.report;
-        let (kept, duplicates, filtered) = self.store_records(ingested.records, file);
-        report.kept = kept;
-        report.duplicates = duplicates;
-        report.filtered = filtered;
+        // The streamer reads a whole file as it reads slices (the same records and issues
+        // as `ingest::ingest_file`, tests/stream.rs), and each record goes to the store
+        // while its text is still the streamer's: nothing is copied but the text itself.
+        let mut streamer = Streamer::new(path, &self.limits);
+        let mut counts = Counts::default();
+        let mut intake = self.intake(file);
+        streamer.push(bytes, &mut |r| intake.take(r));
+        let mut report = streamer.finish(&mut |r| intake.take(r));
+        counts.add(intake.close());
+        self.stored();
+        (report.kept, report.duplicates, report.filtered) =
+            (counts.kept, counts.duplicates, counts.filtered);
         self.ledger.push(report);
         &self.ledger[self.ledger.len() - 1]
     }
@@ -254,16 +322,15 @@ impl Session {
                 file,
                 streamer: Streamer::new(&chunk.path, &self.limits),
                 received: 0,
-                kept: 0,
-                duplicates: 0,
-                filtered: 0,
+                counts: Counts::default(),
             });
         }
         let mut open = self.open.take()?;
-        let mut records = Vec::new();
-        open.streamer.push(&chunk.bytes, &mut |r| records.push(r));
+        let mut intake = self.intake(open.file);
+        open.streamer.push(&chunk.bytes, &mut |r| intake.take(r));
+        open.counts.add(intake.close());
+        self.stored();
         open.received += chunk.bytes.len() as u64;
-        self.add_open_records(&mut open, records);
         if !chunk.last && chunk.read_error.is_none() {
             self.open = Some(open);
             return None;
@@ -296,50 +363,36 @@ impl Session {
 
     /// Finishes a streamed file: its last records stored, its ledger entry.
     fn close(&mut self, mut open: OpenFile) -> FileReport {
-        let mut records = Vec::new();
         let streamer =
             std::mem::replace(&mut open.streamer, Streamer::new(&open.path, &self.limits));
-        let mut report = streamer.finish(&mut |r| records.push(r));
-        self.add_open_records(&mut open, records);
-        report.kept = open.kept;
-        report.duplicates = open.duplicates;
-        report.filtered = open.filtered;
+        let mut intake = self.intake(open.file);
+        let mut report = streamer.finish(&mut |r| intake.take(r));
+        open.counts.add(intake.close());
+        self.stored();
+        (report.kept, report.duplicates, report.filtered) = (
+            open.counts.kept,
+            open.counts.duplicates,
+            open.counts.filtered,
+        );
         report
     }
 
-    fn add_open_records(&mut self, open: &mut OpenFile, records: Vec<Record>) {
-        if records.is_empty() {
-            return;
+    /// Where the records of `file` go as they are read.
+    fn intake(&mut self, file: FileId) -> Intake<'_> {
+        Intake {
+            store: &mut self.store,
+            filter: self.load_filter.as_ref(),
+            upgraded: &mut self.stale_envelopes,
+            file,
+            pending: Vec::new(),
+            counts: Counts::default(),
         }
-        let (kept, duplicates, filtered) = self.store_records(records, open.file);
-        open.kept += kept;
-        open.duplicates += duplicates;
-        open.filtered += filtered;
     }
 
-    /// Stores a file's records (those the load filter keeps): (kept, duplicates, left
-    /// out by the filter).
-    fn store_records(&mut self, records: Vec<Record>, file: FileId) -> (u32, u32, u32) {
-        let all = records.len();
-        let records = match &self.load_filter {
-            None => records,
-            Some(filter) => matching(filter, records),
-        };
-        let filtered = (all - records.len()) as u32;
-        let (mut kept, mut duplicates) = (0, 0);
-        for record in records {
-            match self.store.add(record, file) {
-                Added::New(_) => kept += 1,
-                Added::Upgraded(id) => {
-                    kept += 1;
-                    self.stale_envelopes.push(id);
-                }
-                Added::Duplicate(_) => duplicates += 1,
-            }
-        }
+    /// Records were stored: views and caches built on the old data are out of date.
+    fn stored(&mut self) {
         self.generation += 1;
         self.data_version += 1;
-        (kept, duplicates, filtered)
     }
 
     /// Sets (or, with `None` or a blank query, clears) the load filter; a query that does
@@ -644,7 +697,7 @@ impl Session {
 /// The records `filter` matches, in their order. The query runs as it does over the
 /// loaded data: over a scratch store of this file's records (so its plan binds to their
 /// strings), which is then dropped.
-fn matching(filter: &crate::query::Ast, records: Vec<Record>) -> Vec<Record> {
+fn matching(filter: &crate::query::Ast, records: Vec<Record<'static>>) -> Vec<Record<'static>> {
     let mut scratch = Store::default();
     // Which record each scratch event came from (duplicates within the file share one).
     let mut origin = Vec::with_capacity(records.len());

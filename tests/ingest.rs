@@ -454,7 +454,7 @@ fn every_cut_of_a_records_file_keeps_the_whole_records_before_it() {
     // Where each record's text ends in the file.
     let ends: Vec<usize> = full
         .iter()
-        .map(|r| text.find(r.raw.as_str()).unwrap() + r.raw.len())
+        .map(|r| text.find(&*r.raw).unwrap() + r.raw.len())
         .collect();
     for cut in (0..text.len()).step_by(7) {
         let got = ingest_file("f.json", &text.as_bytes()[..cut], &Limits::default());

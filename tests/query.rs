@@ -28,18 +28,20 @@ fn alias(field: &Field) -> Option<Alias> {
     let name = field.segments().join(".").to_ascii_lowercase();
     Some(match name.as_str() {
         "eventtime" | "time" => Alias::Time,
-        "eventname" => Alias::Text(|r| r.event_name.clone()),
-        "eventsource" | "source" => Alias::Text(|r| r.event_source.clone()),
-        "awsregion" | "region" => Alias::Text(|r| r.aws_region.clone()),
-        "errorcode" => Alias::Text(|r| r.error_code.clone()),
-        "principal" => Alias::Text(|r| r.identity.principal()),
+        "eventname" => Alias::Text(|r| r.event_name.as_deref().map(str::to_owned)),
+        "eventsource" | "source" => Alias::Text(|r| r.event_source.as_deref().map(str::to_owned)),
+        "awsregion" | "region" => Alias::Text(|r| r.aws_region.as_deref().map(str::to_owned)),
+        "errorcode" => Alias::Text(|r| r.error_code.as_deref().map(str::to_owned)),
+        "principal" => Alias::Text(|r| r.identity.principal().map(|p| p.into_owned())),
         "account" => Alias::Text(|r| r.account().map(str::to_owned)),
-        "identitytype" | "useridentity.type" => Alias::Text(|r| r.identity.kind.clone()),
-        "sourceipaddress" | "ip" => Alias::Text(|r| r.source_ip.clone()),
-        "useragent" => Alias::Text(|r| r.user_agent.clone()),
+        "identitytype" | "useridentity.type" => {
+            Alias::Text(|r| r.identity.kind.as_deref().map(str::to_owned))
+        }
+        "sourceipaddress" | "ip" => Alias::Text(|r| r.source_ip.as_deref().map(str::to_owned)),
+        "useragent" => Alias::Text(|r| r.user_agent.as_deref().map(str::to_owned)),
         "readonly" => Alias::Text(|r| r.read_only.map(|b| b.to_string())),
-        "eventtype" => Alias::Text(|r| r.event_type.clone()),
-        "eventid" => Alias::Text(|r| r.event_id.clone()),
+        "eventtype" => Alias::Text(|r| r.event_type.as_deref().map(str::to_owned)),
+        "eventid" => Alias::Text(|r| r.event_id.as_deref().map(str::to_owned)),
         _ => return None,
     })
 }

@@ -17,7 +17,12 @@ use trailglass::event::Record;
 use trailglass::ingest::{ingest_file, ErrorKind, FileReport, Format, Limits, Streamer};
 
 /// Streams `bytes` cut into slices of the given sizes (cycled; the rest in one slice).
-fn stream(name: &str, bytes: &[u8], sizes: &[usize], limits: &Limits) -> (Vec<Record>, FileReport) {
+fn stream(
+    name: &str,
+    bytes: &[u8],
+    sizes: &[usize],
+    limits: &Limits,
+) -> (Vec<Record<'static>>, FileReport) {
     let mut s = Streamer::new(name, limits);
     let mut records = Vec::new();
     let mut rest = bytes;
@@ -28,11 +33,11 @@ fn stream(name: &str, bytes: &[u8], sizes: &[usize], limits: &Limits) -> (Vec<Re
             .copied()
             .unwrap_or(rest.len());
         let n = n.clamp(1, rest.len());
-        s.push(&rest[..n], &mut |r| records.push(r));
+        s.push(&rest[..n], &mut |r| records.push(r.into_owned()));
         rest = &rest[n..];
         i += 1;
     }
-    let report = s.finish(&mut |r| records.push(r));
+    let report = s.finish(&mut |r| records.push(r.into_owned()));
     (records, report)
 }
 
@@ -392,10 +397,10 @@ fn one_absurd_record_is_skipped_and_the_rest_kept() {
     let mut ids = Vec::new();
     let mut most = 0;
     for chunk in text.as_bytes().chunks(64 << 10) {
-        s.push(chunk, &mut |r| ids.push(r.event_id.unwrap()));
+        s.push(chunk, &mut |r| ids.push(r.event_id.unwrap().into_owned()));
         most = most.max(s.held_bytes());
     }
-    let report = s.finish(&mut |r| ids.push(r.event_id.unwrap()));
+    let report = s.finish(&mut |r| ids.push(r.event_id.unwrap().into_owned()));
     assert_eq!(ids, ["a", "b"]);
     assert_eq!(report.skipped, 1);
     let at = text.find("{\"eventID\":\"big\"").unwrap();

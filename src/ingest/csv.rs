@@ -131,7 +131,7 @@ pub(super) fn read(text: &str, sink: &mut Sink) {
         match Record::from_json(&raw) {
             Ok(mut r) => {
                 r.summary_only = true;
-                sink.records.push(r);
+                sink.records.push(r.into_owned());
             }
             Err(e) => sink.issue(
                 text_position(text, at),

@@ -172,7 +172,7 @@ impl Reader<'_, '_> {
         if cx != Context::Top || text.len() < TOP_RECORD_MAX {
             match Record::from_json(text) {
                 Ok(record) if is_recordish(&record) => {
-                    self.sink.records.push(record);
+                    self.sink.records.push(record.into_owned());
                     return Shape::Record;
                 }
                 Ok(_) => {}

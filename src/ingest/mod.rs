@@ -309,7 +309,7 @@ pub struct FileReport {
 #[derive(Debug)]
 pub struct Ingested {
     pub report: FileReport,
-    pub records: Vec<Record>,
+    pub records: Vec<Record<'static>>,
 }
 
 /// Reads one file. Never fails: problems are in `report.issues`.
@@ -360,7 +360,7 @@ struct Summary<'a> {
 /// Where the readers put what they find.
 struct Sink {
     max_issues: usize,
-    records: Vec<Record>,
+    records: Vec<Record<'static>>,
     issues: Vec<IngestError>,
     dropped_issues: u32,
     notes: Vec<String>,

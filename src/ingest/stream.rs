@@ -110,9 +110,10 @@ struct Scan {
     top: u64,
     top_lines: u64,
     /// The text is still all in `buf` from its first byte (the first 64 KiB of the array),
-    /// and its records are held back in `held`.
+    /// and its items are held back in `held` (where they are in `buf`), to be read once
+    /// it is known whether the whole-file reader would read them the same way.
     verbatim: bool,
-    held: Vec<Record>,
+    held: Vec<(usize, usize)>,
     /// The current item passed the size limit: it is skipped to its end.
     skipping: bool,
 }
@@ -166,7 +167,7 @@ impl Streamer {
     }
 
     /// Reads the next slice of the file; every record completed by it goes to `emit`.
-    pub fn push(&mut self, chunk: &[u8], emit: &mut impl FnMut(Record)) {
+    pub fn push(&mut self, chunk: &[u8], emit: &mut impl FnMut(Record<'_>)) {
         self.bytes += chunk.len() as u64;
         if matches!(self.mode, Mode::Detect | Mode::Whole) {
             self.keep_raw(chunk);
@@ -200,15 +201,11 @@ impl Streamer {
 
     /// Bytes held for this file right now (text not yet consumed, input kept whole).
     pub fn held_bytes(&self) -> usize {
-        let scan = match &self.mode {
-            Mode::Records(scan) => scan.held.iter().map(|r| r.raw.len()).sum(),
-            _ => 0,
-        };
-        self.buf.capacity() + self.raw.capacity() + scan
+        self.buf.capacity() + self.raw.capacity()
     }
 
     /// The file is over: the last records go to `emit`; returns the ledger entry.
-    pub fn finish(mut self, emit: &mut impl FnMut(Record)) -> FileReport {
+    pub fn finish(mut self, emit: &mut impl FnMut(Record<'_>)) -> FileReport {
         if matches!(self.source, Source::Sniff) {
             self.mode = Mode::Whole;
         }
@@ -271,7 +268,7 @@ impl Streamer {
     }
 
     /// Decodes input into `buf` and reads what it completes.
-    fn input(&mut self, mut input: &[u8], emit: &mut impl FnMut(Record)) {
+    fn input(&mut self, mut input: &[u8], emit: &mut impl FnMut(Record<'_>)) {
         match &mut self.source {
             Source::Sniff => {}
             Source::Plain => {
@@ -306,7 +303,7 @@ impl Streamer {
     }
 
     /// Decompressed bytes: into text, then read.
-    fn decoded(&mut self, bytes: &[u8], emit: &mut impl FnMut(Record)) {
+    fn decoded(&mut self, bytes: &[u8], emit: &mut impl FnMut(Record<'_>)) {
         if matches!(self.mode, Mode::Whole) {
             return;
         }
@@ -327,7 +324,7 @@ impl Streamer {
     }
 
     /// Reads as far as the text in `buf` allows, then drops what is done with.
-    fn advance(&mut self, emit: &mut impl FnMut(Record)) {
+    fn advance(&mut self, emit: &mut impl FnMut(Record<'_>)) {
         if matches!(self.mode, Mode::Detect) {
             self.detect();
         }
@@ -382,7 +379,14 @@ impl Streamer {
     fn drain(&mut self, n: usize) {
         let gone = &self.buf.as_bytes()[..n];
         let newlines = gone.iter().filter(|&&b| b == b'\n').count() as u64;
-        self.at.column = match gone.iter().rposition(|&b| b == b'\n') {
+        // S3 files are one line: look for the last newline only when there is one (the
+        // count is vectorised, a backward search byte by byte is not).
+        let last = if newlines == 0 {
+            None
+        } else {
+            gone.iter().rposition(|&b| b == b'\n')
+        };
+        self.at.column = match last {
             Some(p) => (n - p - 1) as u64,
             None => self.at.column + n as u64,
         };
@@ -475,7 +479,7 @@ impl Streamer {
 
     /// Reads the items of `{"Records":[...]}` completed in `buf`; returns how much of
     /// `buf` is done with.
-    fn scan_records(&mut self, emit: &mut impl FnMut(Record)) -> usize {
+    fn scan_records(&mut self, emit: &mut impl FnMut(Record<'_>)) -> usize {
         let Mode::Records(scan) = &mut self.mode else {
             return 0;
         };
@@ -491,11 +495,13 @@ impl Streamer {
                         && (scan.pos - scan.item) as u64 > self.limits.max_record_bytes
                     {
                         // Too big to hold: skip it, say so, and read on after it.
+                        if !release(scan, &self.buf, emit, &mut self.records) {
+                            break true;
+                        }
                         scan.skipping = true;
                         let position = text_position_at(&self.buf, scan.item, self.at);
                         let cap = self.limits.max_record_bytes;
                         self.sink.issue(position, ErrorKind::RecordTooLarge { cap });
-                        release(scan, emit, &mut self.records);
                     }
                     if scan.skipping {
                         scan.done = scan.pos;
@@ -504,15 +510,13 @@ impl Streamer {
                 }
                 if scan.skipping {
                     scan.skipping = false;
+                } else if scan.verbatim {
+                    scan.held.push((scan.item, scan.pos));
                 } else {
                     match Record::from_json(&self.buf[scan.item..scan.pos]) {
                         Ok(record) if is_recordish(&record) => {
-                            if scan.verbatim {
-                                scan.held.push(record);
-                            } else {
-                                self.records += 1;
-                                emit(record);
-                            }
+                            self.records += 1;
+                            emit(record);
                         }
                         _ => break true,
                     }
@@ -520,8 +524,11 @@ impl Streamer {
                 scan.done = scan.pos;
                 scan.expect = Expect::AfterItem;
                 let read = self.at.offset + scan.done as u64 - scan.top;
-                if scan.verbatim && read >= TOP_RECORD_MAX as u64 {
-                    release(scan, emit, &mut self.records);
+                if scan.verbatim
+                    && read >= TOP_RECORD_MAX as u64
+                    && !release(scan, &self.buf, emit, &mut self.records)
+                {
+                    break true;
                 }
                 continue;
             }
@@ -587,7 +594,7 @@ impl Streamer {
     }
 
     /// Reads the lines completed in `buf`; returns how much of `buf` is done with.
-    fn scan_lines(&mut self, emit: &mut impl FnMut(Record)) -> usize {
+    fn scan_lines(&mut self, emit: &mut impl FnMut(Record<'_>)) -> usize {
         let Mode::Lines(lines) = &mut self.mode else {
             return 0;
         };
@@ -660,7 +667,7 @@ impl Streamer {
         })
     }
 
-    fn finish_whole(mut self, emit: &mut impl FnMut(Record)) -> FileReport {
+    fn finish_whole(mut self, emit: &mut impl FnMut(Record<'_>)) -> FileReport {
         let got = ingest_file(&self.path, &self.raw, &self.limits);
         let mut report = got.report;
         for record in got.records {
@@ -679,13 +686,14 @@ impl Streamer {
         report
     }
 
-    fn finish_records(mut self, mut scan: Scan, emit: &mut impl FnMut(Record)) -> FileReport {
-        if scan.expect == Expect::AfterTop || scan.skipping {
-            release(&mut scan, emit, &mut self.records);
+    fn finish_records(mut self, mut scan: Scan, emit: &mut impl FnMut(Record<'_>)) -> FileReport {
+        let ended = scan.expect == Expect::AfterTop || scan.skipping;
+        if ended && release(&mut scan, &self.buf, emit, &mut self.records) {
             let sink = self.final_sink();
             return self.report(sink, Format::CloudTrailRecords);
         }
-        // Cut off: the rest is read whole.
+        // Cut off, or an item the whole-file reader reads differently: the rest is read
+        // whole.
         self.mode = Mode::Records(Box::new(scan));
         self.keep_tail();
         match std::mem::replace(&mut self.mode, Mode::Whole) {
@@ -697,7 +705,7 @@ impl Streamer {
         }
     }
 
-    fn finish_lines(mut self, mut lines: Lines, emit: &mut impl FnMut(Record)) -> FileReport {
+    fn finish_lines(mut self, mut lines: Lines, emit: &mut impl FnMut(Record<'_>)) -> FileReport {
         if !lines.skipping && !self.buf.is_empty() {
             let origin = self.at;
             let line = std::mem::take(&mut self.buf);
@@ -719,7 +727,7 @@ impl Streamer {
         self.report(sink, format)
     }
 
-    fn finish_tail(mut self, tail: Tail, emit: &mut impl FnMut(Record)) -> FileReport {
+    fn finish_tail(mut self, tail: Tail, emit: &mut impl FnMut(Record<'_>)) -> FileReport {
         let kept = std::mem::take(&mut self.buf);
         // Verbatim: `kept` is the whole text. Otherwise a stand-in goes before it: the
         // array opened, on a line of its own if the real one had a newline, padded to the
@@ -765,14 +773,24 @@ impl Streamer {
     }
 }
 
-/// Hands out the records held back while the start of the file was kept verbatim, and
-/// stops holding them.
-fn release(scan: &mut Scan, emit: &mut impl FnMut(Record), count: &mut u64) {
+/// Reads the items held back while the start of the file was kept verbatim (`buf` holds
+/// it), hands their records out and stops holding; false, handing out nothing, when one
+/// of them is not a plain record (the whole-file reader must read the file then).
+fn release(scan: &mut Scan, buf: &str, emit: &mut impl FnMut(Record<'_>), count: &mut u64) -> bool {
+    let mut records = Vec::with_capacity(scan.held.len());
+    for &(start, end) in &scan.held {
+        match Record::from_json(&buf[start..end]) {
+            Ok(record) if is_recordish(&record) => records.push(record),
+            _ => return false,
+        }
+    }
     scan.verbatim = false;
-    for record in scan.held.drain(..) {
+    scan.held.clear();
+    for record in records {
         *count += 1;
         emit(record);
     }
+    true
 }
 
 /// Scans a JSON value from `pos` (its first byte is at `scan.item`), string- and

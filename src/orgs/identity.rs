@@ -19,5 +19,5 @@ pub fn describe_identity(user_identity: &Value) -> String {
     // One implementation for the whole app: the timeline's principal column uses it too.
     Identity::from_value(user_identity)
         .principal()
-        .unwrap_or_else(|| "unknown".to_owned())
+        .map_or_else(|| "unknown".to_owned(), |p| p.into_owned())
 }

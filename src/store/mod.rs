@@ -42,6 +42,8 @@ pub enum Added {
 
 /// Time column value for "no usable eventTime"; sorts after every real time.
 const NO_TIME: EpochMillis = i64::MAX;
+/// No event (in [`Store::by_event_id`]).
+const NO_EVENT: EventId = EventId(u32::MAX);
 
 #[derive(Default)]
 pub struct Store {
@@ -65,9 +67,12 @@ pub struct Store {
     summary_only: Vec<bool>,
     file: Vec<FileId>,
     raw: RawStore,
-    by_event_id: HashMap<Sym, EventId>,
+    /// The event of each eventID, indexed by the eventID's symbol ([`NO_EVENT`] for
+    /// symbols that are not eventIDs): denser and faster than a map, as nearly every
+    /// eventID is a string of its own.
+    by_event_id: Vec<EventId>,
     /// For records without an eventID: a hash of their text.
-    by_text: HashMap<u64, EventId>,
+    by_text: HashMap<u64, EventId, foldhash::fast::RandomState>,
     sorted: Vec<EventId>,
 }
 
@@ -124,7 +129,7 @@ impl Store {
         let existing = if key.is_none() {
             self.by_text.get(&text_hash(&record.raw)).copied()
         } else {
-            self.by_event_id.get(&key).copied()
+            self.event_of(key)
         };
         if let Some(id) = existing {
             let i = id.0 as usize;
@@ -142,12 +147,21 @@ impl Store {
         if key.is_none() {
             self.by_text.insert(text_hash(&record.raw), id);
         } else {
-            self.by_event_id.insert(key, id);
+            let i = key.0 as usize;
+            if self.by_event_id.len() <= i {
+                self.by_event_id.resize(i + 1, NO_EVENT);
+            }
+            self.by_event_id[i] = id;
         }
         self.push_empty();
         self.write(index as usize, record, file);
         self.sorted.push(id);
         Added::New(id)
+    }
+
+    fn event_of(&self, event_id: Sym) -> Option<EventId> {
+        let id = *self.by_event_id.get(event_id.0 as usize)?;
+        (id != NO_EVENT).then_some(id)
     }
 
     fn push_empty(&mut self) {
@@ -218,7 +232,7 @@ impl Store {
 
     /// The event with this eventID, if loaded.
     pub fn find(&self, event_id: &str) -> Option<EventId> {
-        self.by_event_id.get(&self.strings.get(event_id)?).copied()
+        self.event_of(self.strings.get(event_id)?)
     }
 
     /// Every account and region seen, sorted.
@@ -415,12 +429,12 @@ impl Store {
 mod tests {
     use super::*;
 
-    fn record(id: Option<&str>, time: &str, summary: bool) -> Record {
+    fn record(id: Option<&str>, time: &str, summary: bool) -> Record<'static> {
         let raw = match id {
             Some(id) => format!(r#"{{"eventID":"{id}","eventTime":"{time}","eventName":"X"}}"#),
             None => format!(r#"{{"eventTime":"{time}","eventName":"X"}}"#),
         };
-        let mut r = Record::from_json(&raw).unwrap();
+        let mut r = Record::from_json(&raw).unwrap().into_owned();
         r.summary_only = summary;
         r
     }
@@ -477,7 +491,8 @@ mod tests {
             )
         };
         let add = |store: &mut Store, i: usize, summary: bool| {
-            let mut r = Record::from_json(&text(i, summary)).unwrap();
+            let text = text(i, summary);
+            let mut r = Record::from_json(&text).unwrap();
             r.summary_only = summary;
             store.add(r, FileId(0))
         };
