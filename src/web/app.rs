@@ -7,7 +7,6 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use gloo::file::futures::read_as_bytes;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{DragEvent, HtmlInputElement};
@@ -460,8 +459,9 @@ async fn load_files(
         files: files.len() as u32,
         bytes: total,
     });
-    let mut batch: Vec<InputFile> = Vec::new();
-    let mut batch_bytes = 0;
+    // Small files are gathered into batches, each read at once and sent as one message.
+    let mut batch: Vec<PickedFile> = Vec::new();
+    let mut batch_bytes = 0.0;
     // At most one batch in the worker while the page reads the next: reading and parsing
     // overlap, and memory stays bounded (backpressure).
     let mut in_flight: Option<(oneshot::Receiver<Response>, u64)> = None;
@@ -473,51 +473,26 @@ async fn load_files(
         if picked.file.size() > STREAM_BYTES {
             // Files go in order: the batch so far first, then this one slice by slice.
             if !batch.is_empty() {
-                settle(&dispatcher, in_flight.take()).await;
-                let bytes = batch_bytes as u64;
-                in_flight = Some((
-                    engine.send(Request::AddFiles(std::mem::take(&mut batch))),
-                    bytes,
-                ));
-                batch_bytes = 0;
+                let inputs = read_batch(std::mem::take(&mut batch)).await;
+                send_batch(&engine, &dispatcher, inputs, &mut in_flight).await;
+                batch_bytes = 0.0;
             }
             send_in_slices(&engine, picked, &dispatcher, &cancel, &mut in_flight).await;
             continue;
         }
-        let file = gloo::file::File::from(picked.file);
-        let input = match read_as_bytes(&file).await {
-            Ok(bytes) => InputFile {
-                path: picked.path,
-                bytes,
-                read_error: None,
-            },
-            Err(e) => InputFile {
-                path: picked.path,
-                bytes: Vec::new(),
-                read_error: Some(e.to_string()),
-            },
-        };
-        batch_bytes += input.bytes.len();
-        batch.push(input);
-        if batch.len() >= BATCH_FILES || batch_bytes >= BATCH_BYTES {
-            settle(&dispatcher, in_flight.take()).await;
-            let bytes = batch_bytes as u64;
-            in_flight = Some((
-                engine.send(Request::AddFiles(std::mem::take(&mut batch))),
-                bytes,
-            ));
-            batch_bytes = 0;
+        batch_bytes += picked.file.size();
+        batch.push(picked);
+        if batch.len() >= BATCH_FILES || batch_bytes >= BATCH_BYTES as f64 {
+            let inputs = read_batch(std::mem::take(&mut batch)).await;
+            send_batch(&engine, &dispatcher, inputs, &mut in_flight).await;
+            batch_bytes = 0.0;
         }
     }
-    settle(&dispatcher, in_flight.take()).await;
     if !batch.is_empty() {
-        let bytes = batch_bytes as u64;
-        settle(
-            &dispatcher,
-            Some((engine.send(Request::AddFiles(batch)), bytes)),
-        )
-        .await;
+        let inputs = read_batch(batch).await;
+        send_batch(&engine, &dispatcher, inputs, &mut in_flight).await;
     }
+    settle(&dispatcher, in_flight.take()).await;
     finish(&engine, &dispatcher).await;
 }
 
@@ -561,6 +536,69 @@ async fn send_in_slices(
         }
         offset = end;
     }
+}
+
+/// Sends a batch once the one before is answered.
+async fn send_batch(
+    engine: &Engine,
+    dispatcher: &UseReducerDispatcher<AppState>,
+    inputs: Vec<InputFile>,
+    in_flight: &mut Option<(oneshot::Receiver<Response>, u64)>,
+) {
+    settle(dispatcher, in_flight.take()).await;
+    let bytes = inputs.iter().map(|f| f.bytes.len() as u64).sum();
+    *in_flight = Some((engine.send(Request::AddFiles(inputs)), bytes));
+}
+
+/// Reads a batch of small files with one read of a Blob made of them all: one trip to
+/// the browser's file machinery instead of one per file (a day of an org trail is tens of
+/// thousands of small files; reading them one by one took longer than parsing them). If
+/// that read fails (a file gone or unreadable), each file is read on its own, so the
+/// error names its file and the others are kept.
+async fn read_batch(files: Vec<PickedFile>) -> Vec<InputFile> {
+    let parts = js_sys::Array::new();
+    for f in &files {
+        parts.push(&f.file);
+    }
+    let expected: f64 = files.iter().map(|f| f.file.size()).sum();
+    let whole = match web_sys::Blob::new_with_blob_sequence(&parts) {
+        Ok(blob) => JsFuture::from(blob.array_buffer()).await.ok(),
+        Err(_) => None,
+    };
+    if let Some(buffer) = whole {
+        let bytes = js_sys::Uint8Array::new(&buffer);
+        // A file that changed size since it was listed: read each on its own instead.
+        if f64::from(bytes.length()) == expected {
+            let mut at = 0;
+            return files
+                .into_iter()
+                .map(|f| {
+                    let end = at + f.file.size() as u32;
+                    let input = InputFile {
+                        path: f.path,
+                        bytes: bytes.subarray(at, end).to_vec(),
+                        read_error: None,
+                    };
+                    at = end;
+                    input
+                })
+                .collect();
+        }
+    }
+    let mut inputs = Vec::with_capacity(files.len());
+    for f in files {
+        let size = f.file.size();
+        let (bytes, read_error) = match read_slice(&f.file, 0.0, size).await {
+            Ok(bytes) => (bytes, None),
+            Err(e) => (Vec::new(), Some(e)),
+        };
+        inputs.push(InputFile {
+            path: f.path,
+            bytes,
+            read_error,
+        });
+    }
+    inputs
 }
 
 /// Bytes `start..end` of a file.
