@@ -134,7 +134,7 @@ impl Store {
         if let Some(id) = existing {
             let i = id.0 as usize;
             if self.summary_only[i] && !record.summary_only {
-                self.write(i, record, file);
+                self.write(i, record, file, key);
                 return Added::Upgraded(id);
             }
             return Added::Duplicate(id);
@@ -154,7 +154,7 @@ impl Store {
             self.by_event_id[i] = id;
         }
         self.push_empty();
-        self.write(index as usize, record, file);
+        self.write(index as usize, record, file, key);
         self.sorted.push(id);
         Added::New(id)
     }
@@ -188,10 +188,11 @@ impl Store {
         self.raw.push("");
     }
 
-    fn write(&mut self, i: usize, r: Record, file: FileId) {
+    /// Writes row `i` from a record whose eventID is already interned as `event_id`.
+    fn write(&mut self, i: usize, r: Record, file: FileId, event_id: Sym) {
         let s = &mut self.strings;
         self.time[i] = r.event_time.unwrap_or(NO_TIME);
-        self.event_id[i] = s.intern(r.event_id.as_deref());
+        self.event_id[i] = event_id;
         self.name[i] = s.intern(r.event_name.as_deref());
         self.source[i] = s.intern(r.event_source.as_deref());
         self.region[i] = s.intern(r.aws_region.as_deref());
