@@ -460,7 +460,7 @@ impl Session {
         else {
             return Vec::new();
         };
-        crate::query::top_values(&self.store, &field, SAMPLE, 200)
+        crate::query::top_values_with(&self.store, &field, SAMPLE, 200, self.timeline.scratch())
             .into_iter()
             .filter(|(v, _)| starts(v))
             .take(LIMIT)

@@ -409,3 +409,35 @@ fn loading_only_what_matches_keeps_exactly_what_the_query_finds_in_everything() 
     filtered.set_load_filter(None).unwrap();
     filtered.set_load_filter(Some("  ")).unwrap();
 }
+
+/// A column's frequent values are counted by symbol: the same values, counts and order
+/// as counting by text.
+#[test]
+fn top_values_by_symbol_equal_a_count_by_text() {
+    let session = real_session();
+    let store = session.store();
+    let mut scratch = Vec::new();
+    for facet in Facet::ALL {
+        let field = query::Field::new([facet.field()]);
+        let counts = naive_counts(store, store.sorted(), facet);
+        let mut want: Vec<(String, u32)> = counts.into_iter().collect();
+        want.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        for limit in [0, 1, 3, 12, 200, usize::MAX >> 8] {
+            let got = query::top_values_with(store, &field, 10, limit, &mut scratch);
+            let want = &want[..want.len().min(limit)];
+            assert_eq!(got, want, "{facet:?} top {limit}");
+            assert!(scratch.iter().all(|&n| n == 0), "scratch left zeroed");
+        }
+    }
+    // The event ids: a million distinct values in the worker, every count 1.
+    let ids = query::top_values(store, &query::Field::new(["eventID"]), 10, 5);
+    let mut all: Vec<String> = store
+        .sorted()
+        .iter()
+        .map(|&id| store.row(id).unwrap().event_id)
+        .filter(|id| !id.is_empty())
+        .collect();
+    all.sort();
+    let want: Vec<(String, u32)> = all.into_iter().take(5).map(|id| (id, 1)).collect();
+    assert_eq!(ids, want);
+}

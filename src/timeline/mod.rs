@@ -172,6 +172,11 @@ impl Timeline {
         (result, answer)
     }
 
+    /// Counts by symbol, all zeros (for callers that count symbols too: suggestions).
+    pub fn scratch(&mut self) -> &mut Vec<u32> {
+        &mut self.scratch
+    }
+
     /// Caches the events of `scope` the rest of the query matches (reusing the cache
     /// when it can).
     fn refresh(&mut self, store: &Store, scope: &[EventId], scope_key: u64, rest: Ast) {
