@@ -410,6 +410,63 @@ fn loading_only_what_matches_keeps_exactly_what_the_query_finds_in_everything() 
     filtered.set_load_filter(Some("  ")).unwrap();
 }
 
+/// The timeline keeps its buffers and cached hits between questions (narrowing in place,
+/// the scope itself when the rest matches everything): asked in any order, a reused
+/// timeline answers exactly as a fresh one does, and its view is the fresh one's.
+#[test]
+fn a_reused_timeline_answers_as_a_fresh_one() {
+    let session = real_session();
+    let store = session.store();
+    let (first, last) = store.time_span().unwrap();
+    let everything = store.sorted().to_vec();
+    // A scope of every third event, as a lifecycle's or a rule's events would be.
+    let some: Vec<EventId> = everything.iter().copied().step_by(3).collect();
+    let mut rng = Rng(0x05ee_db0f);
+    let mut reused = timeline::Timeline::default();
+    let typed = [
+        "o",
+        "or",
+        "org",
+        "organizations",
+        "organizations errorCode:*",
+        "organizations create",
+        "organizations create -eventName:CreateAccount",
+    ];
+    for round in 0..200 {
+        let query = match rng.below(4) {
+            // Typing words, a prefix at a time (each narrows the last), in runs.
+            0 | 1 if round % 40 < 14 => typed[round % 40 / 2].to_owned(),
+            1 => String::new(),
+            2 => "eventName:(".to_owned(),
+            _ => (0..1 + rng.below(3))
+                .map(|_| random_clause(&mut rng, store).0)
+                .collect::<Vec<_>>()
+                .join(" "),
+        };
+        let time = rng.chance(3).then(|| {
+            let a = first + (rng.next() % (last - first + 1) as u64) as i64;
+            let b = first + (rng.next() % (last - first + 1) as u64) as i64;
+            (a.min(b), a.max(b) + 1)
+        });
+        let q = TimelineQuery {
+            query,
+            time,
+            descending: false,
+        };
+        // The scope changes now and then (and with it the key).
+        let (scope, key) = match (round / 20) % 2 {
+            0 => (&everything, 0),
+            _ => (&some, 1),
+        };
+        let got = reused.run(store, scope, key, &q);
+        let mut fresh = timeline::Timeline::default();
+        let want = fresh.run(store, scope, key, &q);
+        assert_eq!(got, want, "round {round}: {q:?}");
+        assert_eq!(reused.view(), fresh.view(), "round {round}: {q:?}");
+        assert_eq!(got.total as usize, reused.view().len());
+    }
+}
+
 /// A column's frequent values are counted by symbol: the same values, counts and order
 /// as counting by text.
 #[test]
