@@ -20,8 +20,9 @@ pub struct Session {
     /// Bumped whenever the loaded data or the view changes: answers carry it so the page
     /// can drop stale ones.
     generation: u32,
-    /// The table's events in time order; `None` is all of them.
-    view: Option<Vec<EventId>>,
+    /// The table's events are the timeline's last answer ([`Timeline::view`]); when
+    /// false, all of them.
+    view_is_timeline: bool,
     /// Rows are served newest first.
     descending: bool,
     /// The timeline's scope (a lifecycle's events, a rule's) at a data version, with its
@@ -237,7 +238,7 @@ impl Session {
             Request::Export(format) => Response::Export {
                 name: format!("cloudtrail-export.{}", format.extension()),
                 mime: format.mime().to_owned(),
-                bytes: crate::timeline::export(&self.store, &self.view_in_order(), format),
+                bytes: self.export(format),
             },
             Request::Locate(event_id) => Response::Located {
                 generation: self.generation,
@@ -422,7 +423,7 @@ impl Session {
     pub fn finish(&mut self) -> Summary {
         self.end_open_file();
         self.store.finish();
-        self.view = None;
+        self.view_is_timeline = false;
         self.generation += 1;
         let ledger = self.ledger.clone();
         Summary {
@@ -455,8 +456,8 @@ impl Session {
         };
         let key = u64::from(self.scope_epoch);
         let ids = ids.as_deref().unwrap_or(self.store.sorted());
-        let (matches, answer) = self.timeline.run(&self.store, ids, key, query);
-        self.view = Some(matches);
+        let answer = self.timeline.run(&self.store, ids, key, query);
+        self.view_is_timeline = true;
         self.descending = query.descending;
         self.generation += 1;
         answer
@@ -473,6 +474,15 @@ impl Session {
             at
         };
         Some(index as u32)
+    }
+
+    /// The view as a file, in the order rows are served.
+    pub fn export(&self, format: crate::timeline::ExportFormat) -> Vec<u8> {
+        let view = self.view_ids();
+        match self.descending {
+            true => crate::timeline::export(&self.store, view.iter().rev().copied(), format),
+            false => crate::timeline::export(&self.store, view.iter().copied(), format),
+        }
     }
 
     /// The view's events in the order rows are served.
@@ -513,7 +523,7 @@ impl Session {
         else {
             return Vec::new();
         };
-        crate::query::top_values(&self.store, &field, SAMPLE, 200)
+        crate::query::top_values_with(&self.store, &field, SAMPLE, 200, self.timeline.scratch())
             .into_iter()
             .filter(|(v, _)| starts(v))
             .take(LIMIT)
@@ -556,7 +566,10 @@ impl Session {
     }
 
     fn view_ids(&self) -> &[EventId] {
-        self.view.as_deref().unwrap_or(self.store.sorted())
+        match self.view_is_timeline {
+            true => self.timeline.view(),
+            false => self.store.sorted(),
+        }
     }
 
     /// Organizations lifecycles over everything loaded (cached until the data changes).

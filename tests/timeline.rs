@@ -409,3 +409,92 @@ fn loading_only_what_matches_keeps_exactly_what_the_query_finds_in_everything() 
     filtered.set_load_filter(None).unwrap();
     filtered.set_load_filter(Some("  ")).unwrap();
 }
+
+/// The timeline keeps its buffers and cached hits between questions (narrowing in place,
+/// the scope itself when the rest matches everything): asked in any order, a reused
+/// timeline answers exactly as a fresh one does, and its view is the fresh one's.
+#[test]
+fn a_reused_timeline_answers_as_a_fresh_one() {
+    let session = real_session();
+    let store = session.store();
+    let (first, last) = store.time_span().unwrap();
+    let everything = store.sorted().to_vec();
+    // A scope of every third event, as a lifecycle's or a rule's events would be.
+    let some: Vec<EventId> = everything.iter().copied().step_by(3).collect();
+    let mut rng = Rng(0x05ee_db0f);
+    let mut reused = timeline::Timeline::default();
+    let typed = [
+        "o",
+        "or",
+        "org",
+        "organizations",
+        "organizations errorCode:*",
+        "organizations create",
+        "organizations create -eventName:CreateAccount",
+    ];
+    for round in 0..200 {
+        let query = match rng.below(4) {
+            // Typing words, a prefix at a time (each narrows the last), in runs.
+            0 | 1 if round % 40 < 14 => typed[round % 40 / 2].to_owned(),
+            1 => String::new(),
+            2 => "eventName:(".to_owned(),
+            _ => (0..1 + rng.below(3))
+                .map(|_| random_clause(&mut rng, store).0)
+                .collect::<Vec<_>>()
+                .join(" "),
+        };
+        let time = rng.chance(3).then(|| {
+            let a = first + (rng.next() % (last - first + 1) as u64) as i64;
+            let b = first + (rng.next() % (last - first + 1) as u64) as i64;
+            (a.min(b), a.max(b) + 1)
+        });
+        let q = TimelineQuery {
+            query,
+            time,
+            descending: false,
+        };
+        // The scope changes now and then (and with it the key).
+        let (scope, key) = match (round / 20) % 2 {
+            0 => (&everything, 0),
+            _ => (&some, 1),
+        };
+        let got = reused.run(store, scope, key, &q);
+        let mut fresh = timeline::Timeline::default();
+        let want = fresh.run(store, scope, key, &q);
+        assert_eq!(got, want, "round {round}: {q:?}");
+        assert_eq!(reused.view(), fresh.view(), "round {round}: {q:?}");
+        assert_eq!(got.total as usize, reused.view().len());
+    }
+}
+
+/// A column's frequent values are counted by symbol: the same values, counts and order
+/// as counting by text.
+#[test]
+fn top_values_by_symbol_equal_a_count_by_text() {
+    let session = real_session();
+    let store = session.store();
+    let mut scratch = Vec::new();
+    for facet in Facet::ALL {
+        let field = query::Field::new([facet.field()]);
+        let counts = naive_counts(store, store.sorted(), facet);
+        let mut want: Vec<(String, u32)> = counts.into_iter().collect();
+        want.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        for limit in [0, 1, 3, 12, 200, usize::MAX >> 8] {
+            let got = query::top_values_with(store, &field, 10, limit, &mut scratch);
+            let want = &want[..want.len().min(limit)];
+            assert_eq!(got, want, "{facet:?} top {limit}");
+            assert!(scratch.iter().all(|&n| n == 0), "scratch left zeroed");
+        }
+    }
+    // The event ids: a million distinct values in the worker, every count 1.
+    let ids = query::top_values(store, &query::Field::new(["eventID"]), 10, 5);
+    let mut all: Vec<String> = store
+        .sorted()
+        .iter()
+        .map(|&id| store.row(id).unwrap().event_id)
+        .filter(|id| !id.is_empty())
+        .collect();
+    all.sort();
+    let want: Vec<(String, u32)> = all.into_iter().take(5).map(|id| (id, 1)).collect();
+    assert_eq!(ids, want);
+}

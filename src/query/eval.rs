@@ -28,17 +28,28 @@ impl Plan {
 
 /// The matching events, in the store's time order ([`Store::sorted`]).
 pub fn filter(store: &Store, plan: &Plan) -> Vec<EventId> {
+    let mut out = Vec::new();
+    filter_into(store, plan, &mut out);
+    out
+}
+
+/// [`filter`] into `out` (cleared first), so a caller asking again and again (the
+/// timeline) reuses one buffer instead of allocating a million ids per question.
+pub fn filter_into(store: &Store, plan: &Plan, out: &mut Vec<EventId>) {
+    out.clear();
     if plan.is_all() {
-        return store.sorted().to_vec();
+        out.extend_from_slice(store.sorted());
+        return;
     }
     let all = Bits::full(store.len());
     let hits = eval(&plan.root, store, &all);
-    store
-        .sorted()
-        .iter()
-        .copied()
-        .filter(|id| hits.get(id.0 as usize))
-        .collect()
+    out.extend(
+        store
+            .sorted()
+            .iter()
+            .copied()
+            .filter(|id| hits.get(id.0 as usize)),
+    );
 }
 
 /// The events of `candidates` that match, in the order given: for refining a previous
@@ -47,20 +58,46 @@ pub fn filter(store: &Store, plan: &Plan) -> Vec<EventId> {
 ///
 /// [`Ast::narrows`]: super::Ast::narrows
 pub fn filter_within(store: &Store, plan: &Plan, candidates: &[EventId]) -> Vec<EventId> {
-    let len = store.len();
-    let mut mask = Bits::empty(len);
-    for id in candidates {
-        let i = id.0 as usize;
-        if let Some(w) = mask.words.get_mut(i / 64) {
-            *w |= 1 << (i % 64);
-        }
-    }
-    let hits = eval(&plan.root, store, &mask);
+    let hits = eval(&plan.root, store, &mask_of(store, candidates));
     candidates
         .iter()
         .copied()
         .filter(|id| hits.get(id.0 as usize))
         .collect()
+}
+
+/// [`filter_within`] into `out` (cleared first).
+pub fn filter_within_into(
+    store: &Store,
+    plan: &Plan,
+    candidates: &[EventId],
+    out: &mut Vec<EventId>,
+) {
+    let hits = eval(&plan.root, store, &mask_of(store, candidates));
+    out.clear();
+    out.extend(
+        candidates
+            .iter()
+            .copied()
+            .filter(|id| hits.get(id.0 as usize)),
+    );
+}
+
+/// [`filter_within`] in place: keeps the events of `ids` that match.
+pub fn retain_matching(store: &Store, plan: &Plan, ids: &mut Vec<EventId>) {
+    let hits = eval(&plan.root, store, &mask_of(store, ids));
+    ids.retain(|id| hits.get(id.0 as usize));
+}
+
+fn mask_of(store: &Store, ids: &[EventId]) -> Bits {
+    let mut mask = Bits::empty(store.len());
+    for id in ids {
+        let i = id.0 as usize;
+        if let Some(w) = mask.words.get_mut(i / 64) {
+            *w |= 1 << (i % 64);
+        }
+    }
+    mask
 }
 
 fn node_matches(node: &Node, store: &Store, i: usize) -> bool {

@@ -135,11 +135,11 @@ mod tests;
 
 pub use ast::{Ast, Bound, Field, Value};
 pub use error::{QueryError, QueryErrorKind, MAX_DEPTH};
-pub use eval::{filter, filter_within};
+pub use eval::{filter, filter_into, filter_within, filter_within_into, retain_matching};
 pub use field::{aliases, parse_number, time_span};
 pub(crate) use field::{resolve, Target};
 pub use plan::{compile, Plan};
-pub use suggest::{fields_in, top_values, FieldInfo};
+pub use suggest::{fields_in, top_values, top_values_with, FieldInfo};
 
 /// Parses a query; the first error (by position) if there is any.
 pub fn parse(query: &str) -> Result<Ast, QueryError> {

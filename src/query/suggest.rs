@@ -5,12 +5,13 @@
 //! sample of records for JSON paths (a million records are too many to walk per
 //! keystroke); alias columns are counted exactly.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use crate::store::{EventId, Store};
+use crate::store::{Column, EventId, Store};
 
 use super::ast::Field;
 use super::field::{self, Target};
@@ -90,20 +91,25 @@ fn collect(v: &Json, path: &mut Vec<String>, out: &mut BTreeSet<String>) {
 /// value: exact over the whole store for alias columns, over a sample of at most
 /// `sample` records for paths. Empty for `eventTime`.
 pub fn top_values(store: &Store, field: &Field, sample: usize, limit: usize) -> Vec<(String, u32)> {
-    let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+    top_values_with(store, field, sample, limit, &mut Vec::new())
+}
+
+/// [`top_values`], counting a column's values in `scratch` (counts by symbol, all zeros
+/// before and after; grown as needed): a caller asking on every keystroke lends the same
+/// buffer each time. Counting by value text instead (a map of a million `String`s for
+/// `eventID`) took ~120 MB at a million events, which the worker's wasm memory kept.
+pub fn top_values_with(
+    store: &Store,
+    field: &Field,
+    sample: usize,
+    limit: usize,
+    scratch: &mut Vec<u32>,
+) -> Vec<(String, u32)> {
     match field::resolve(field) {
-        Target::Time => {}
-        Target::Column(column) => {
-            let mut by_sym: BTreeMap<u32, u32> = BTreeMap::new();
-            for s in store.column(column).iter().filter(|s| !s.is_none()) {
-                *by_sym.entry(s.0).or_default() += 1;
-            }
-            for (sym, n) in by_sym {
-                let text = store.resolve(crate::intern::Sym(sym)).to_owned();
-                *counts.entry(text).or_default() += n;
-            }
-        }
+        Target::Time => Vec::new(),
+        Target::Column(column) => top_symbols(store, column, limit, scratch),
         Target::Path => {
+            let mut counts: BTreeMap<String, u32> = BTreeMap::new();
             for json in sampled_records(store, sample) {
                 let mut seen = BTreeSet::new();
                 reach(&json, field.segments(), &mut seen);
@@ -111,12 +117,62 @@ pub fn top_values(store: &Store, field: &Field, sample: usize, limit: usize) -> 
                     *counts.entry(v).or_default() += 1;
                 }
             }
+            let mut out: Vec<(String, u32)> = counts.into_iter().collect();
+            out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            out.truncate(limit);
+            out
         }
     }
-    let mut out: Vec<(String, u32)> = counts.into_iter().collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    out.truncate(limit);
-    out
+}
+
+/// A column's `limit` most frequent values, most first, ties by text: counted by symbol
+/// (the interner keeps one symbol per text), the best kept in a heap of `limit`.
+fn top_symbols(
+    store: &Store,
+    column: Column,
+    limit: usize,
+    scratch: &mut Vec<u32>,
+) -> Vec<(String, u32)> {
+    /// Orders worse first, so the heap's top is the one to drop.
+    #[derive(PartialEq, Eq)]
+    struct Ranked<'a>(u32, &'a str);
+    impl Ord for Ranked<'_> {
+        fn cmp(&self, other: &Self) -> Ordering {
+            other.0.cmp(&self.0).then_with(|| self.1.cmp(other.1))
+        }
+    }
+    impl PartialOrd for Ranked<'_> {
+        fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+            Some(self.cmp(other))
+        }
+    }
+    if scratch.len() < store.symbol_count() {
+        scratch.resize(store.symbol_count(), 0);
+    }
+    let values = store.column(column);
+    for s in values.iter().filter(|s| !s.is_none()) {
+        scratch[s.0 as usize] += 1;
+    }
+    let mut best: BinaryHeap<Ranked> = BinaryHeap::with_capacity(limit.min(1 << 10) + 1);
+    for s in values.iter().filter(|s| !s.is_none()) {
+        // Taken (zeroed) the first time the symbol is met: each value is ranked once.
+        let n = std::mem::take(&mut scratch[s.0 as usize]);
+        if n == 0 {
+            continue;
+        }
+        let r = Ranked(n, store.resolve(*s));
+        if best.len() == limit && best.peek().is_none_or(|worst| r >= *worst) {
+            continue;
+        }
+        best.push(r);
+        if best.len() > limit {
+            best.pop();
+        }
+    }
+    best.into_sorted_vec()
+        .into_iter()
+        .map(|Ranked(n, text)| (text.to_owned(), n))
+        .collect()
 }
 
 /// Scalar texts at a path, as queries read them.

@@ -38,13 +38,18 @@ impl ExportFormat {
 /// CSV columns: the console's header names where it has one, so the file loads back.
 const CSV_HEADER: &str = "Event ID,Event time,Event name,Event source,AWS region,Principal,Identity type,Recipient account ID,Source IP address,User agent,Error code,Read-only,Event type";
 
-/// The events `ids`, in that order, as a file's bytes.
-pub fn export(store: &Store, ids: &[EventId], format: ExportFormat) -> Vec<u8> {
+/// The events `ids`, in that order, as a file's bytes. An iterator: the session exports
+/// its view (up to every event) newest first without a reversed copy of it.
+pub fn export(
+    store: &Store,
+    ids: impl IntoIterator<Item = EventId>,
+    format: ExportFormat,
+) -> Vec<u8> {
     let mut out = String::new();
     match format {
         ExportFormat::Json => {
             out.push_str("{\"Records\":[");
-            for (n, &id) in ids.iter().enumerate() {
+            for (n, id) in ids.into_iter().enumerate() {
                 if n > 0 {
                     out.push_str(",\n");
                 }
@@ -53,7 +58,7 @@ pub fn export(store: &Store, ids: &[EventId], format: ExportFormat) -> Vec<u8> {
             out.push_str("]}\n");
         }
         ExportFormat::Ndjson => {
-            for &id in ids {
+            for id in ids {
                 // JSON strings cannot hold raw line breaks, so every one in a record's
                 // text is whitespace between tokens: a space keeps the record valid.
                 let raw = store.raw(id);
@@ -67,7 +72,7 @@ pub fn export(store: &Store, ids: &[EventId], format: ExportFormat) -> Vec<u8> {
         ExportFormat::Csv => {
             out.push_str(CSV_HEADER);
             out.push_str("\r\n");
-            for &id in ids {
+            for id in ids {
                 let Some(row) = store.row(id) else { continue };
                 let time = row.time.map(crate::time::format_iso).unwrap_or_default();
                 let fields = [

@@ -9,13 +9,16 @@
 //! so a facet click or a brush re-runs only integer column tests over the cached hits;
 //! typing a longer word rescans only the previous hits ([`crate::query::Ast::narrows`]).
 //! Every facet's counts then come from one pass per facet over those hits, with each
-//! hit's set of failed facet conditions as a small bitmask.
+//! chosen facet's conditions as a bitset over the hits (facets without conditions count
+//! the view itself). The buffers for all this are kept and reused ([`Timeline`]).
 
 pub mod axis;
 mod export;
 mod facets;
 mod histogram;
 pub mod link;
+
+use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
@@ -74,56 +77,74 @@ pub const FACET_VALUES: usize = 12;
 pub const HISTOGRAM_BUCKETS: usize = 120;
 
 /// The timeline's state between questions: the cached hits of the last query's rest,
-/// and scratch space for counting.
+/// the last answer's events, and scratch space for counting.
+///
+/// The buffers keep their capacity between questions. The worker's wasm memory never
+/// shrinks, so a million-event answer allocated afresh per question (hits, masks, the
+/// view and its copies: ~20 MB) grew it for good whenever the old ones had not been
+/// freed yet or their holes did not fit; reused, its size stays what the largest answer
+/// needed.
 #[derive(Default)]
 pub struct Timeline {
     cached: Option<Cached>,
+    /// A hits buffer not in use (the cache holds the scope itself, or nothing).
+    spare: Vec<EventId>,
+    /// The last answer's events that pass every facet condition (in time order, for the
+    /// histogram); the view is `kept[view]`, those within its time range.
+    kept: Vec<EventId>,
+    view: Range<usize>,
+    /// Per facet with conditions, a bitset over the positions of the hits: which pass.
+    pass: Vec<u64>,
     /// Counts by symbol, all zero between uses.
     scratch: Vec<u32>,
+    /// Symbols counted in one facet pass.
+    touched: Vec<Sym>,
 }
 
 struct Cached {
     /// What the hits depend on: the data and scope (a key the caller gives) and the rest.
     scope: u64,
     rest: Ast,
-    hits: Vec<EventId>,
+    hits: Hits,
+}
+
+enum Hits {
+    /// All of the scope (the rest matches everything): nothing copied.
+    Scope,
+    Own(Vec<EventId>),
 }
 
 impl Timeline {
-    /// Runs `q` over `scope` (event ids in time order, timeless last) and returns the
-    /// matching events in time order with the answer. `scope_key` must change whenever
-    /// the data or the scope does.
+    /// Runs `q` over `scope` (event ids in time order, timeless last) and answers; the
+    /// matching events, in time order, are [`Timeline::view`] until the next run.
+    /// `scope_key` must change whenever the data or the scope does.
     pub fn run(
         &mut self,
         store: &Store,
         scope: &[EventId],
         scope_key: u64,
         q: &TimelineQuery,
-    ) -> (Vec<EventId>, TimelineAnswer) {
+    ) -> TimelineAnswer {
+        self.kept.clear();
+        self.view = 0..0;
         let ast = match query::parse(&q.query) {
             Ok(ast) => ast,
             Err(e) => {
-                let answer = TimelineAnswer {
+                return TimelineAnswer {
                     error: Some(e.to_string()),
                     ..TimelineAnswer::default()
                 };
-                return (Vec::new(), answer);
             }
         };
         let Split { rest, own } = split(&ast);
         self.refresh(store, scope, scope_key, rest);
-        let base: &[EventId] = self.cached.as_ref().map_or(&[], |c| &c.hits);
-
-        // Bit k of masks[j]: base[j] fails facet own[k]'s conditions.
-        let plans: Vec<_> = own.iter().map(|(_, a)| query::compile(a, store)).collect();
-        let mut masks = vec![0u16; base.len()];
-        for (k, plan) in plans.iter().enumerate().take(16) {
-            for (m, &id) in masks.iter_mut().zip(base) {
-                if !plan.matches(store, id) {
-                    *m |= 1 << k;
-                }
-            }
-        }
+        let base: &[EventId] = match &self.cached {
+            Some(Cached {
+                hits: Hits::Own(hits),
+                ..
+            }) => hits,
+            _ => scope,
+        };
         let times = store.time_column();
         let (lo, hi) = match q.time {
             None => (0, base.len()),
@@ -132,58 +153,140 @@ impl Timeline {
                 base.partition_point(|id| times[id.0 as usize] < to),
             ),
         };
-        let all_facets: Vec<EventId> = base
-            .iter()
-            .zip(&masks)
-            .filter(|(_, &m)| m == 0)
-            .map(|(&id, _)| id)
-            .collect();
-        let hist = histogram(store, &all_facets, q.time, HISTOGRAM_BUCKETS);
-        let result: Vec<EventId> = base[lo..hi]
-            .iter()
-            .zip(&masks[lo..hi])
-            .filter(|(_, &m)| m == 0)
-            .map(|(&id, _)| id)
-            .collect();
+
+        // Facet conditions as one bitset per chosen facet over base positions: a bit per
+        // hit and chosen facet (usually one or two), where a u16 mask per hit took 16.
+        let own = &own[..own.len().min(16)];
+        let words = base.len().div_ceil(64);
+        self.pass.clear();
+        self.pass.resize(words * own.len(), 0);
+        for (k, (_, ast)) in own.iter().enumerate() {
+            let plan = query::compile(ast, store);
+            let bits = &mut self.pass[k * words..(k + 1) * words];
+            for (w, chunk) in bits.iter_mut().zip(base.chunks(64)) {
+                for (b, &id) in chunk.iter().enumerate() {
+                    *w |= u64::from(plan.matches(store, id)) << b;
+                }
+            }
+        }
+        let pass = &self.pass;
+        // Whether base[j] passes every facet condition but facet `skip`'s, 64 at a time.
+        let passes = |w: usize, skip: Option<usize>| -> u64 {
+            (0..own.len())
+                .filter(|&k| Some(k) != skip)
+                .fold(u64::MAX, |acc, k| acc & pass[k * words + w])
+        };
+        if own.is_empty() {
+            self.kept.extend_from_slice(base);
+        } else {
+            for w in 0..words {
+                let mut bits = passes(w, None);
+                while bits != 0 {
+                    self.kept
+                        .push(base[w * 64 + bits.trailing_zeros() as usize]);
+                    bits &= bits - 1;
+                }
+            }
+        }
+        let kept = &self.kept;
+        let hist = histogram(store, kept, q.time, HISTOGRAM_BUCKETS);
+        // `kept` is a time-ordered subset of `base`: the same time bounds cut it.
+        self.view = match q.time {
+            None => 0..kept.len(),
+            Some((from, to)) => {
+                kept.partition_point(|id| times[id.0 as usize] < from)
+                    ..kept.partition_point(|id| times[id.0 as usize] < to)
+            }
+        };
+        let in_view = &kept[self.view.clone()];
 
         let chosen = choices(&ast);
+        let (scratch, touched) = (&mut self.scratch, &mut self.touched);
         let facets = Facet::ALL
             .into_iter()
-            .map(|facet| {
-                let ignore = own
-                    .iter()
-                    .position(|(f, _)| *f == facet)
-                    .filter(|&k| k < 16)
-                    .map_or(0, |k| 1u16 << k);
-                let counted = base[lo..hi]
-                    .iter()
-                    .zip(&masks[lo..hi])
-                    .filter(|(_, &m)| m & !ignore == 0)
-                    .map(|(&id, _)| id);
-                count(&mut self.scratch, store, facet, counted, &chosen)
+            .map(|facet| match own.iter().position(|(f, _)| *f == facet) {
+                // Every facet condition applies: the view itself.
+                None => count(
+                    scratch,
+                    touched,
+                    store,
+                    facet,
+                    in_view.iter().copied(),
+                    &chosen,
+                ),
+                // All but its own: base positions in the time range passing the others.
+                Some(k) => {
+                    let counted = (lo / 64..hi.div_ceil(64)).flat_map(|w| {
+                        let mut bits = passes(w, Some(k)) & range_mask(w, lo, hi);
+                        std::iter::from_fn(move || {
+                            (bits != 0).then(|| {
+                                let b = bits.trailing_zeros() as usize;
+                                bits &= bits - 1;
+                                base[w * 64 + b]
+                            })
+                        })
+                    });
+                    count(scratch, touched, store, facet, counted, &chosen)
+                }
             })
             .collect();
-        let answer = TimelineAnswer {
-            total: result.len() as u32,
+        TimelineAnswer {
+            total: in_view.len() as u32,
             error: None,
             histogram: hist,
             facets,
-        };
-        (result, answer)
+        }
     }
 
-    /// Caches the events of `scope` the rest of the query matches (reusing the cache
-    /// when it can).
+    /// The last run's matching events, in time order (empty before the first).
+    pub fn view(&self) -> &[EventId] {
+        self.kept.get(self.view.clone()).unwrap_or_default()
+    }
+
+    /// Counts by symbol, all zeros (for callers that count symbols too: suggestions).
+    pub fn scratch(&mut self) -> &mut Vec<u32> {
+        &mut self.scratch
+    }
+
+    /// Caches the events of `scope` the rest of the query matches (reusing the cache,
+    /// and its buffer, when it can).
     fn refresh(&mut self, store: &Store, scope: &[EventId], scope_key: u64, rest: Ast) {
-        let cached = self.cached.take().filter(|c| c.scope == scope_key);
-        let hits = match cached {
-            Some(c) if c.rest == rest => c.hits,
-            _ if rest == Ast::All => scope.to_vec(),
-            Some(c) if rest.narrows(&c.rest) => {
-                query::filter_within(store, &query::compile(&rest, store), &c.hits)
+        let mut old = self.cached.take();
+        if old.as_ref().is_some_and(|c| c.scope != scope_key) {
+            self.recycle(old.take());
+        }
+        if let Some(c) = old.take() {
+            if c.rest == rest {
+                self.cached = Some(c);
+                return;
             }
-            _ if scope.len() == store.len() => query::filter(store, &query::compile(&rest, store)),
-            _ => query::filter_within(store, &query::compile(&rest, store), scope),
+            old = Some(c);
+        }
+        let hits = if rest == Ast::All {
+            self.recycle(old);
+            Hits::Scope
+        } else {
+            let plan = query::compile(&rest, store);
+            match old {
+                Some(Cached {
+                    rest: before,
+                    hits: Hits::Own(mut hits),
+                    ..
+                }) if rest.narrows(&before) => {
+                    query::retain_matching(store, &plan, &mut hits);
+                    Hits::Own(hits)
+                }
+                old => {
+                    self.recycle(old);
+                    let mut hits = std::mem::take(&mut self.spare);
+                    if scope.len() == store.len() {
+                        query::filter_into(store, &plan, &mut hits);
+                    } else {
+                        query::filter_within_into(store, &plan, scope, &mut hits);
+                    }
+                    Hits::Own(hits)
+                }
+            }
         };
         self.cached = Some(Cached {
             scope: scope_key,
@@ -191,11 +294,33 @@ impl Timeline {
             hits,
         });
     }
+
+    /// Keeps a stale cache's buffer for the next hits.
+    fn recycle(&mut self, cached: Option<Cached>) {
+        if let Some(Cached {
+            hits: Hits::Own(mut hits),
+            ..
+        }) = cached
+        {
+            hits.clear();
+            self.spare = hits;
+        }
+    }
+}
+
+/// Bits of word `w` for positions in `lo..hi`.
+fn range_mask(w: usize, lo: usize, hi: usize) -> u64 {
+    let (start, end) = (w * 64, w * 64 + 64);
+    let from = lo.clamp(start, end) - start;
+    let to = hi.clamp(start, end) - start;
+    let upto = |n: usize| if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
+    upto(to) & !upto(from)
 }
 
 /// Counts a facet's values over `ids` with `scratch` (all zeros before and after).
 fn count(
     scratch: &mut Vec<u32>,
+    touched: &mut Vec<Sym>,
     store: &Store,
     facet: Facet,
     ids: impl Iterator<Item = EventId>,
@@ -205,7 +330,7 @@ fn count(
     if scratch.len() < store.symbol_count() {
         scratch.resize(store.symbol_count(), 0);
     }
-    let mut touched: Vec<Sym> = Vec::new();
+    touched.clear();
     for id in ids {
         let s = column[id.0 as usize];
         let slot = &mut scratch[s.0 as usize];
@@ -216,7 +341,7 @@ fn count(
     }
     let mut missing = 0;
     let mut values: Vec<(&str, u32)> = Vec::with_capacity(touched.len());
-    for s in touched {
+    for &s in touched.iter() {
         let n = std::mem::take(&mut scratch[s.0 as usize]);
         if s.is_none() {
             missing = n;

@@ -62,6 +62,7 @@ pub struct TimelineProps {
 /// The worker's answer, in the pieces the children compare cheaply.
 struct Answer {
     generation: u32,
+    /// Its total and error (the histogram and facets are moved to their own fields).
     answer: Rc<TimelineAnswer>,
     histogram: Rc<Histogram>,
     facets: Rc<Vec<FacetCounts>>,
@@ -102,13 +103,15 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
             spawn_local(async move {
                 if let Some(Response::Timeline {
                     generation,
-                    answer: a,
+                    answer: mut a,
                 }) = engine.ask(request).await
                 {
+                    // Moved out, not cloned: the page kept two copies of every answer's
+                    // facets and histogram.
                     answer.set(Some(Answer {
                         generation,
-                        histogram: Rc::new(a.histogram.clone()),
-                        facets: Rc::new(a.facets.clone()),
+                        histogram: Rc::new(std::mem::take(&mut a.histogram)),
+                        facets: Rc::new(std::mem::take(&mut a.facets)),
                         answer: Rc::from(a),
                     }));
                 }
