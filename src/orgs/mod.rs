@@ -225,8 +225,9 @@ fn links(report: &OrgReport) -> BTreeMap<String, Vec<LifecycleRef>> {
     for (i, row) in report.changes.iter().enumerate() {
         add(&row.event_ids, LifecycleRef::Change(index(i)));
     }
-    links
-        .into_iter()
-        .map(|(id, refs)| (id, refs.into_iter().collect()))
-        .collect()
+    crate::sort::map_of(
+        links
+            .into_iter()
+            .map(|(id, refs)| (id, refs.into_iter().collect())),
+    )
 }
