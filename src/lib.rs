@@ -20,6 +20,7 @@ pub mod query;
 pub mod rules;
 pub mod sample;
 pub mod session;
+pub mod sort;
 pub mod store;
 pub mod time;
 pub mod timeline;

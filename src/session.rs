@@ -549,7 +549,8 @@ impl Session {
             ViewFilter::EventIds(ids) => {
                 let mut ids: Vec<EventId> =
                     ids.iter().filter_map(|id| self.store.find(id)).collect();
-                ids.sort_unstable();
+                // A lifecycle's few events: the shared cold sort is enough.
+                crate::sort::sort(&mut ids);
                 ids.dedup();
                 // Keep time order: filter the sorted list rather than sort the subset.
                 let wanted: std::collections::HashSet<EventId> = ids.into_iter().collect();

@@ -143,7 +143,7 @@ pub(crate) fn build(recs: &[Rec]) -> Vec<AccountCreation> {
     for (_, acc) in by_id {
         let Some(mut row) = acc.row else { continue };
         let mut states = acc.result_states.clone();
-        states.sort();
+        crate::sort::sort(&mut states);
         states.dedup();
         if states.len() > 1 {
             row.remarks.push(format!(
@@ -157,7 +157,7 @@ pub(crate) fn build(recs: &[Rec]) -> Vec<AccountCreation> {
     for row in &mut rows {
         finish(row);
     }
-    rows.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+    crate::sort::sort_by(&mut rows, |a, b| sort_key(a).cmp(&sort_key(b)));
     rows
 }
 
@@ -248,7 +248,7 @@ fn push_id(row: &mut AccountCreation, rec: &Rec) {
 }
 
 fn finish(row: &mut AccountCreation) {
-    row.event_ids.sort();
+    crate::sort::sort(&mut row.event_ids);
     row.event_ids.dedup();
     row.state = if row.error_code.is_some() && row.request_id.is_none() && !row.result_seen {
         CreationState::FailedCall

@@ -224,7 +224,7 @@ pub(crate) fn build(
             (row.requested_time.or(first_seen), row)
         })
         .collect();
-    rows.sort_by(|a, b| {
+    crate::sort::sort_by(&mut rows, |a, b| {
         (a.0, &a.1.handshake_id, a.1.event_ids.first()).cmp(&(
             b.0,
             &b.1.handshake_id,
@@ -341,7 +341,7 @@ fn finish(
         resolutions,
         ..
     } = acc;
-    row.event_ids.sort();
+    crate::sort::sort(&mut row.event_ids);
     row.event_ids.dedup();
     // Target: what the invitation asked for, else the party that is not the organization.
     let party_target = row
@@ -383,11 +383,12 @@ fn finish(
         row.resolved_by = Some(first.actor.clone());
         row.resolved_account_id = first.account.clone();
         row.resolved_time = first.time;
-        let others: BTreeSet<HandshakeState> = resolutions
-            .iter()
-            .map(|r| r.state)
-            .filter(|s| *s != first.state)
-            .collect();
+        let others: BTreeSet<HandshakeState> = crate::sort::set_of(
+            resolutions
+                .iter()
+                .map(|r| r.state)
+                .filter(|s| *s != first.state),
+        );
         if !others.is_empty() {
             row.remarks.push(format!(
                 "Later responses conflict with the first one ({:?}): {:?}.",

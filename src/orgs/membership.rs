@@ -141,14 +141,15 @@ pub(crate) fn build(
             _ => {}
         }
     }
-    let names: BTreeMap<&str, &str> = creations
-        .iter()
-        .filter_map(|c| Some((c.account_id.as_deref()?, c.account_name.as_deref()?)))
-        .collect();
+    let names: BTreeMap<&str, &str> = crate::sort::map_of(
+        creations
+            .iter()
+            .filter_map(|c| Some((c.account_id.as_deref()?, c.account_name.as_deref()?))),
+    );
     let mut out: Vec<MembershipChange> = rows
         .into_iter()
         .map(|mut r| {
-            r.change.event_ids.sort();
+            crate::sort::sort(&mut r.change.event_ids);
             r.change.event_ids.dedup();
             r.change.account_name = r
                 .change
@@ -160,7 +161,7 @@ pub(crate) fn build(
             r.change
         })
         .collect();
-    out.sort_by(|a, b| {
+    crate::sort::sort_by(&mut out, |a, b| {
         (a.time, &a.account_id, a.kind, a.event_ids.first()).cmp(&(
             b.time,
             &b.account_id,

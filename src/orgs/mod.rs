@@ -98,7 +98,7 @@ pub fn reconstruct<'a>(
         }
     }
     // Stable: ops of one time keep their (deterministic) generation order.
-    tree_events.sort_by_key(|a| a.time);
+    crate::sort::sort_by_key(&mut tree_events, |a| a.time);
 
     let mut report = OrgReport {
         creations,
@@ -153,10 +153,11 @@ fn membership_tree_events(
     membership: &[MembershipChange],
     creations: &[AccountCreation],
 ) -> Vec<TreeEvent> {
-    let names: BTreeMap<&str, &str> = creations
-        .iter()
-        .filter_map(|c| Some((c.account_id.as_deref()?, c.account_name.as_deref()?)))
-        .collect();
+    let names: BTreeMap<&str, &str> = crate::sort::map_of(
+        creations
+            .iter()
+            .filter_map(|c| Some((c.account_id.as_deref()?, c.account_name.as_deref()?))),
+    );
     let mut out = Vec::new();
     for m in membership {
         let Some(account) = m.account_id.clone() else {
@@ -224,8 +225,9 @@ fn links(report: &OrgReport) -> BTreeMap<String, Vec<LifecycleRef>> {
     for (i, row) in report.changes.iter().enumerate() {
         add(&row.event_ids, LifecycleRef::Change(index(i)));
     }
-    links
-        .into_iter()
-        .map(|(id, refs)| (id, refs.into_iter().collect()))
-        .collect()
+    crate::sort::map_of(
+        links
+            .into_iter()
+            .map(|(id, refs)| (id, refs.into_iter().collect())),
+    )
 }

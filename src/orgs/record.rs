@@ -142,13 +142,13 @@ pub(crate) fn prepare<'a>(records: impl IntoIterator<Item = &'a Value>) -> Prepa
         .map(|(id, _)| id.to_string())
         .collect();
     let mut recs: Vec<Rec<'a>> = unique.into_values().collect();
-    recs.sort_by(|a, b| {
+    crate::sort::sort_by(&mut recs, |a, b| {
         (a.time, &a.event_id, &a.canonical).cmp(&(b.time, &b.event_id, &b.canonical))
     });
     let missing: Vec<&Rec> = recs.iter().filter(|r| r.time.is_none()).collect();
     let missing_time = missing.len();
     let missing_time_ids: BTreeSet<String> =
-        missing.iter().filter_map(|r| r.event_id.clone()).collect();
+        crate::sort::set_of(missing.iter().filter_map(|r| r.event_id.clone()));
     Prepared {
         recs,
         conflicting_ids,
@@ -209,7 +209,7 @@ fn write_canonical(v: &Value, out: &mut String) {
     match v {
         Value::Object(map) => {
             let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(b.0));
+            crate::sort::sort_by(&mut entries, |a, b| a.0.cmp(b.0));
             out.push('{');
             for (i, (k, val)) in entries.into_iter().enumerate() {
                 if i > 0 {
@@ -264,7 +264,7 @@ pub(crate) fn find_field<'a>(rec: &Rec<'a>, keys: &[&str]) -> &'a Value {
     for place in [rec.service, rec.req, rec.resp, rec.additional] {
         if let Value::Object(map) = place {
             let mut inner: Vec<(&String, &Value)> = map.iter().collect();
-            inner.sort_by(|a, b| a.0.cmp(b.0));
+            crate::sort::sort_by(&mut inner, |a, b| a.0.cmp(b.0));
             for (_, v) in inner {
                 if let Some(found) = search(v) {
                     return found;

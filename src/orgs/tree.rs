@@ -330,20 +330,21 @@ pub fn org_tree_at(report: &OrgReport, at: EpochMillis) -> OrgTree {
     }
 
     // --- nodes
-    let show_roots: Vec<String> = roots
-        .iter()
-        .cloned()
-        .chain(std::iter::once(default_root.clone()))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .filter(|r| {
-            children.contains_key(r)
-                || (created_observed && *r == default_root)
-                || ops
-                    .iter()
-                    .any(|(t, op)| *t <= at && matches!(op, TreeOp::Referenced { id } if id == r))
-        })
-        .collect();
+    let show_roots: Vec<String> = crate::sort::set_of(
+        roots
+            .iter()
+            .cloned()
+            .chain(std::iter::once(default_root.clone())),
+    )
+    .into_iter()
+    .filter(|r| {
+        children.contains_key(r)
+            || (created_observed && *r == default_root)
+            || ops
+                .iter()
+                .any(|(t, op)| *t <= at && matches!(op, TreeOp::Referenced { id } if id == r))
+    })
+    .collect();
     let ctx = Build {
         ous: &ous,
         accounts: &accounts,
@@ -376,7 +377,7 @@ impl Build<'_> {
             return Vec::new();
         };
         let mut list = list.clone();
-        list.sort();
+        crate::sort::sort(&mut list);
         list.into_iter()
             .filter_map(|(kind, child)| match kind {
                 NodeKind::OrganizationalUnit => {

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use super::model::*;
 use super::record::{Prepared, Rec};
+use crate::sort::set_of;
 
 /// Regions where Organizations logs: us-east-1, and the GovCloud and China partitions'
 /// equivalents.
@@ -17,7 +18,7 @@ const STALE_CREATION_MS: i64 = 3600 * 1000;
 
 fn warning(kind: WarningKind, message: String, event_ids: Vec<String>) -> Warning {
     let mut event_ids = event_ids;
-    event_ids.sort();
+    crate::sort::sort(&mut event_ids);
     event_ids.dedup();
     Warning {
         kind,
@@ -32,7 +33,7 @@ pub(crate) fn collect(report: &OrgReport, prepared: &Prepared, ctx: &OrgContext)
     if recs.is_empty() {
         return out;
     }
-    let mut regions: BTreeSet<&str> = ctx.regions_seen.iter().map(String::as_str).collect();
+    let mut regions: BTreeSet<&str> = set_of(ctx.regions_seen.iter().map(String::as_str));
     regions.extend(recs.iter().filter_map(|r| r.region.as_deref()));
     if !HOME_REGIONS.iter().any(|h| regions.contains(h)) {
         out.push(warning(
@@ -56,7 +57,7 @@ pub(crate) fn collect(report: &OrgReport, prepared: &Prepared, ctx: &OrgContext)
         })
         .collect();
     if !missing.is_empty() {
-        let accounts: BTreeSet<&str> = missing.iter().filter_map(|h| h.target.as_deref()).collect();
+        let accounts = set_of(missing.iter().filter_map(|h| h.target.as_deref()));
         out.push(warning(
             WarningKind::InvitedAccountNotLoaded,
             format!(
@@ -123,10 +124,7 @@ pub(crate) fn collect(report: &OrgReport, prepared: &Prepared, ctx: &OrgContext)
         .filter(|m| m.kind == MembershipKind::LeftDenied)
         .collect();
     if !denied.is_empty() {
-        let accounts: BTreeSet<&str> = denied
-            .iter()
-            .filter_map(|m| m.account_id.as_deref())
-            .collect();
+        let accounts = set_of(denied.iter().filter_map(|m| m.account_id.as_deref()));
         out.push(warning(
             WarningKind::LeaveDenied,
             format!(
@@ -143,10 +141,7 @@ pub(crate) fn collect(report: &OrgReport, prepared: &Prepared, ctx: &OrgContext)
         .filter(|m| matches!(m.kind, MembershipKind::Left | MembershipKind::Removed))
         .collect();
     if !departed.is_empty() {
-        let accounts: BTreeSet<&str> = departed
-            .iter()
-            .filter_map(|m| m.account_id.as_deref())
-            .collect();
+        let accounts = set_of(departed.iter().filter_map(|m| m.account_id.as_deref()));
         out.push(warning(
             WarningKind::AccountsDeparted,
             format!(
@@ -162,10 +157,7 @@ pub(crate) fn collect(report: &OrgReport, prepared: &Prepared, ctx: &OrgContext)
         .filter(|r| r.failed() && !r.read_only() && r.name != "LeaveOrganization")
         .collect();
     if !failed.is_empty() {
-        let codes: BTreeSet<&str> = failed
-            .iter()
-            .filter_map(|r| r.error_code.as_deref())
-            .collect();
+        let codes = set_of(failed.iter().filter_map(|r| r.error_code.as_deref()));
         out.push(warning(
             WarningKind::FailedWriteCalls,
             format!(

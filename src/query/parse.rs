@@ -24,7 +24,7 @@ pub(crate) fn parse_lenient(src: &str) -> (Ast, Vec<QueryError>) {
     };
     let ast = p.top();
     errors.append(&mut p.errors);
-    errors.sort_by_key(|e| (e.span.start, e.span.end));
+    crate::sort::sort_by_key(&mut errors, |e| (e.span.start, e.span.end));
     (ast, errors)
 }
 

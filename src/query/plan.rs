@@ -235,7 +235,7 @@ impl Compiler<'_> {
                 n => nodes.push(n),
             }
         }
-        nodes.sort_by_key(cost);
+        crate::sort::sort_by_key(&mut nodes, cost);
         match nodes.len() {
             0 => Node::Const(all),
             1 => nodes.pop().unwrap_or(Node::Const(all)),

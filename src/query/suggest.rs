@@ -58,7 +58,9 @@ pub fn fields_in(store: &Store, sample: usize) -> Vec<FieldInfo> {
         .into_iter()
         .map(|(path, events)| FieldInfo { path, events })
         .collect();
-    out.sort_by(|a, b| b.events.cmp(&a.events).then_with(|| a.path.cmp(&b.path)));
+    crate::sort::sort_by(&mut out, |a, b| {
+        b.events.cmp(&a.events).then_with(|| a.path.cmp(&b.path))
+    });
     out
 }
 
@@ -118,7 +120,8 @@ pub fn top_values_with(
                 }
             }
             let mut out: Vec<(String, u32)> = counts.into_iter().collect();
-            out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            // Distinct values of a sample: hundreds to thousands, not one per event.
+            crate::sort::sort_by(&mut out, |a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             out.truncate(limit);
             out
         }

@@ -36,7 +36,7 @@ pub(crate) fn evaluate(patterns: &[Vec<Option<u8>>], stop_above: usize) -> usize
         }
     };
     let mut alphabet: Vec<u8> = patterns.iter().flatten().flatten().copied().collect();
-    alphabet.sort_unstable();
+    crate::sort::sort(&mut alphabet);
     alphabet.dedup();
     // One byte standing for "any byte not in any pattern" (only stars consume it).
     let other = (0..=255u8).find(|b| !alphabet.contains(b));
@@ -46,7 +46,7 @@ pub(crate) fn evaluate(patterns: &[Vec<Option<u8>>], stop_above: usize) -> usize
     let count = |set: &[(usize, usize)]| set.iter().filter(|&&(_, k)| k > 0).count();
     let key = |set: &[(usize, usize)]| {
         let mut ids: Vec<usize> = set.iter().map(|&(pi, k)| base[pi] + k).collect();
-        ids.sort_unstable();
+        crate::sort::sort(&mut ids);
         ids
     };
     let mut best = count(&start);

@@ -269,7 +269,7 @@ pub(crate) struct Cond {
 
 impl Cond {
     pub(crate) fn new(mut strings: Vec<String>, matchers: Vec<Matcher>, absent_ok: bool) -> Cond {
-        strings.sort();
+        crate::sort::sort(&mut strings);
         strings.dedup();
         Cond {
             strings,

@@ -1015,9 +1015,11 @@ impl Compiler<'_> {
     fn finish(self, rules: Vec<Vec<(usize, usize)>>) -> Pattern {
         // Keep the paths in use, sorted the way event-ruler walks them.
         let mut used: Vec<usize> = rules.iter().flatten().map(|&(p, _)| p).collect();
-        used.sort_unstable();
+        crate::sort::sort(&mut used);
         used.dedup();
-        used.sort_by(|&a, &b| utf16_cmp(&self.paths[a], &self.paths[b]));
+        crate::sort::sort_by(&mut used, |&a, &b| {
+            utf16_cmp(&self.paths[a], &self.paths[b])
+        });
         let mut remap = vec![usize::MAX; self.paths.len()];
         for (new, &old) in used.iter().enumerate() {
             remap[old] = new;
@@ -1035,7 +1037,7 @@ impl Compiler<'_> {
             .map(|rule| {
                 let mut sub: Vec<(usize, usize)> =
                     rule.into_iter().map(|(p, c)| (remap[p], c)).collect();
-                sub.sort_unstable();
+                crate::sort::sort(&mut sub);
                 sub
             })
             .collect();
