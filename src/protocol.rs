@@ -24,8 +24,6 @@ pub enum Request {
     /// `last` ends it. Answered with [`Response::Added`]: no reports until the last
     /// slice, then the file's.
     AddChunk(Chunk),
-    /// Ingest the built-in sample history.
-    LoadSample,
     /// Keep only the records this query matches in the files loaded from now on
     /// (`None`: keep everything): to scan more logs than fit in memory. Answered with
     /// [`Response::LoadFilter`].
@@ -59,6 +57,19 @@ pub enum Request {
         field: Option<String>,
         prefix: String,
     },
+}
+
+impl Request {
+    /// The built-in sample history, as a file to add: the page makes it (the worker
+    /// carries no generator, ~15 KB of its gzipped wasm) and it is read like any other.
+    pub fn sample() -> Request {
+        let (path, text) = crate::sample::org_history();
+        Request::AddFiles(vec![InputFile {
+            path: path.to_owned(),
+            bytes: text.into_bytes(),
+            read_error: None,
+        }])
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

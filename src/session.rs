@@ -201,14 +201,6 @@ impl Session {
                     events: self.store.len() as u32,
                 }
             }
-            Request::LoadSample => {
-                let (path, text) = crate::sample::org_history();
-                let report = self.add_file(path, text.as_bytes()).clone();
-                Response::Added {
-                    reports: vec![report],
-                    events: self.store.len() as u32,
-                }
-            }
             Request::Finish => Response::Loaded(self.finish()),
             Request::SetLoadFilter(text) => Response::LoadFilter {
                 error: self.set_load_filter(text.as_deref()).err(),

@@ -52,7 +52,7 @@ fn the_session_answers_through_the_protocol() {
         panic!()
     };
     assert_eq!(events, 2);
-    session.handle(Request::LoadSample);
+    session.handle(Request::sample());
     let Response::Loaded(summary) = session.handle(Request::Finish) else {
         panic!()
     };

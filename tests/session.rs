@@ -40,7 +40,7 @@ fn load(session: &mut Session, paths: &[&str]) {
 #[test]
 fn the_sample_tells_the_org_story() {
     let mut session = Session::default();
-    session.handle(Request::LoadSample);
+    session.handle(Request::sample());
     let Response::Loaded(summary) = session.handle(Request::Finish) else {
         panic!()
     };
@@ -104,9 +104,9 @@ fn overlapping_deliveries_are_one_event_whatever_the_order() {
 fn watch_rules_match_unique_events_and_become_views() {
     use trailglass::protocol::RuleSpec;
     let mut session = Session::default();
-    session.handle(Request::LoadSample);
+    session.handle(Request::sample());
     // The same sample twice: every event is delivered twice, and must count once.
-    session.handle(Request::LoadSample);
+    session.handle(Request::sample());
     session.handle(Request::Finish);
     let specs = vec![
         RuleSpec {
@@ -148,7 +148,7 @@ fn watch_rules_match_unique_events_and_become_views() {
 #[test]
 fn a_query_becomes_the_view_and_an_invalid_one_matches_nothing() {
     let mut session = Session::default();
-    session.handle(Request::LoadSample);
+    session.handle(Request::sample());
     session.handle(Request::Finish);
     let q = |s: &mut Session, text: &str| view(s, ViewFilter::All, text);
     assert_eq!(q(&mut session, "eventName:CreateAccountResult"), 3);
@@ -168,7 +168,7 @@ fn rules_match_the_same_events_whether_envelopes_are_kept_or_not() {
         for path in support::all_files(&support::fixtures().join("real")) {
             session.add_file(&path.to_string_lossy(), &std::fs::read(&path).unwrap());
         }
-        session.handle(Request::LoadSample);
+        session.handle(Request::sample());
         session.finish();
         let specs = RuleSpec::starters();
         session.set_rules(specs)

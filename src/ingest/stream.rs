@@ -167,7 +167,7 @@ impl Streamer {
     }
 
     /// Reads the next slice of the file; every record completed by it goes to `emit`.
-    pub fn push(&mut self, chunk: &[u8], emit: &mut impl FnMut(Record<'_>)) {
+    pub fn push(&mut self, chunk: &[u8], emit: &mut dyn FnMut(Record<'_>)) {
         self.bytes += chunk.len() as u64;
         if matches!(self.mode, Mode::Detect | Mode::Whole) {
             self.keep_raw(chunk);
@@ -205,7 +205,7 @@ impl Streamer {
     }
 
     /// The file is over: the last records go to `emit`; returns the ledger entry.
-    pub fn finish(mut self, emit: &mut impl FnMut(Record<'_>)) -> FileReport {
+    pub fn finish(mut self, emit: &mut dyn FnMut(Record<'_>)) -> FileReport {
         if matches!(self.source, Source::Sniff) {
             self.mode = Mode::Whole;
         }
@@ -268,7 +268,7 @@ impl Streamer {
     }
 
     /// Decodes input into `buf` and reads what it completes.
-    fn input(&mut self, mut input: &[u8], emit: &mut impl FnMut(Record<'_>)) {
+    fn input(&mut self, mut input: &[u8], emit: &mut dyn FnMut(Record<'_>)) {
         match &mut self.source {
             Source::Sniff => {}
             Source::Plain => {
@@ -303,7 +303,7 @@ impl Streamer {
     }
 
     /// Decompressed bytes: into text, then read.
-    fn decoded(&mut self, bytes: &[u8], emit: &mut impl FnMut(Record<'_>)) {
+    fn decoded(&mut self, bytes: &[u8], emit: &mut dyn FnMut(Record<'_>)) {
         if matches!(self.mode, Mode::Whole) {
             return;
         }
@@ -324,7 +324,7 @@ impl Streamer {
     }
 
     /// Reads as far as the text in `buf` allows, then drops what is done with.
-    fn advance(&mut self, emit: &mut impl FnMut(Record<'_>)) {
+    fn advance(&mut self, emit: &mut dyn FnMut(Record<'_>)) {
         if matches!(self.mode, Mode::Detect) {
             self.detect();
         }
@@ -479,7 +479,7 @@ impl Streamer {
 
     /// Reads the items of `{"Records":[...]}` completed in `buf`; returns how much of
     /// `buf` is done with.
-    fn scan_records(&mut self, emit: &mut impl FnMut(Record<'_>)) -> usize {
+    fn scan_records(&mut self, emit: &mut dyn FnMut(Record<'_>)) -> usize {
         let Mode::Records(scan) = &mut self.mode else {
             return 0;
         };
@@ -594,7 +594,7 @@ impl Streamer {
     }
 
     /// Reads the lines completed in `buf`; returns how much of `buf` is done with.
-    fn scan_lines(&mut self, emit: &mut impl FnMut(Record<'_>)) -> usize {
+    fn scan_lines(&mut self, emit: &mut dyn FnMut(Record<'_>)) -> usize {
         let Mode::Lines(lines) = &mut self.mode else {
             return 0;
         };
@@ -667,7 +667,7 @@ impl Streamer {
         })
     }
 
-    fn finish_whole(mut self, emit: &mut impl FnMut(Record<'_>)) -> FileReport {
+    fn finish_whole(mut self, emit: &mut dyn FnMut(Record<'_>)) -> FileReport {
         let got = ingest_file(&self.path, &self.raw, &self.limits);
         let mut report = got.report;
         for record in got.records {
@@ -686,7 +686,7 @@ impl Streamer {
         report
     }
 
-    fn finish_records(mut self, mut scan: Scan, emit: &mut impl FnMut(Record<'_>)) -> FileReport {
+    fn finish_records(mut self, mut scan: Scan, emit: &mut dyn FnMut(Record<'_>)) -> FileReport {
         let ended = scan.expect == Expect::AfterTop || scan.skipping;
         if ended && release(&mut scan, &self.buf, emit, &mut self.records) {
             let sink = self.final_sink();
@@ -705,7 +705,7 @@ impl Streamer {
         }
     }
 
-    fn finish_lines(mut self, mut lines: Lines, emit: &mut impl FnMut(Record<'_>)) -> FileReport {
+    fn finish_lines(mut self, mut lines: Lines, emit: &mut dyn FnMut(Record<'_>)) -> FileReport {
         if !lines.skipping && !self.buf.is_empty() {
             let origin = self.at;
             let line = std::mem::take(&mut self.buf);
@@ -727,7 +727,7 @@ impl Streamer {
         self.report(sink, format)
     }
 
-    fn finish_tail(mut self, tail: Tail, emit: &mut impl FnMut(Record<'_>)) -> FileReport {
+    fn finish_tail(mut self, tail: Tail, emit: &mut dyn FnMut(Record<'_>)) -> FileReport {
         let kept = std::mem::take(&mut self.buf);
         // Verbatim: `kept` is the whole text. Otherwise a stand-in goes before it: the
         // array opened, on a line of its own if the real one had a newline, padded to the
@@ -776,7 +776,7 @@ impl Streamer {
 /// Reads the items held back while the start of the file was kept verbatim (`buf` holds
 /// it), hands their records out and stops holding; false, handing out nothing, when one
 /// of them is not a plain record (the whole-file reader must read the file then).
-fn release(scan: &mut Scan, buf: &str, emit: &mut impl FnMut(Record<'_>), count: &mut u64) -> bool {
+fn release(scan: &mut Scan, buf: &str, emit: &mut dyn FnMut(Record<'_>), count: &mut u64) -> bool {
     let mut records = Vec::with_capacity(scan.held.len());
     for &(start, end) in &scan.held {
         match Record::from_json(&buf[start..end]) {

@@ -269,7 +269,7 @@ pub fn app() -> Html {
             spawn_local(async move {
                 dispatcher.dispatch(Action::LoadStarted { files: 1, bytes: 0 });
                 if let Some(Response::Added { reports, events }) =
-                    engine.ask(Request::LoadSample).await
+                    engine.ask(Request::sample()).await
                 {
                     dispatcher.dispatch(Action::Progress {
                         reports,
