@@ -214,6 +214,15 @@ impl Timeline {
                     in_view.iter().copied(),
                     &chosen,
                 ),
+                // Its own conditions are the only ones: every base event in the time range.
+                Some(_) if own.len() == 1 => count(
+                    scratch,
+                    touched,
+                    store,
+                    facet,
+                    base[lo..hi].iter().copied(),
+                    &chosen,
+                ),
                 // All but its own: base positions in the time range passing the others.
                 Some(k) => {
                     let counted = (lo / 64..hi.div_ceil(64)).flat_map(|w| {
