@@ -9,17 +9,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a tool: fail loudly
 #![allow(clippy::disallowed_methods)] // Instant::now: native-only measurement
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use trailglass::session::Session;
 use trailglass::store::EventId;
 
+mod support;
+use support::{cpu_seconds, status_kb};
+
 fn main() {
     let dir = PathBuf::from(std::env::args().nth(1).expect("usage: memory DIR"));
-    let mut files = Vec::new();
-    walk(&dir, &mut files);
-    files.sort();
+    let files = support::gz_files(&dir);
 
     let before = status_kb("VmRSS");
     let (start, cpu_start) = (Instant::now(), cpu_seconds());
@@ -94,41 +95,4 @@ fn main() {
         mb(peak),
         peak as f64 * 1e3 / json_bytes as f64,
     );
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            walk(&path, out);
-        } else if path.to_string_lossy().ends_with(".json.gz") {
-            out.push(path);
-        }
-    }
-}
-
-/// A `kB` line of /proc/self/status (0 where there is none).
-fn status_kb(key: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
-}
-
-/// CPU time of this process so far (user + system), which other jobs on the machine
-/// disturb far less than wall time.
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the command name (which may hold spaces): utime and stime are the
-    // 12th and 13th, in clock ticks (100 per second on Linux).
-    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let ticks: u64 = after
-        .split_whitespace()
-        .skip(11)
-        .take(2)
-        .filter_map(|t| t.parse::<u64>().ok())
-        .sum();
-    ticks as f64 / 100.0
 }

@@ -13,13 +13,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a tool: fail loudly
 #![allow(clippy::disallowed_methods)] // Instant::now: native-only measurement
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use trailglass::protocol::{Request, Response, RuleSpec, ViewFilter};
 use trailglass::query::complete::at_cursor;
 use trailglass::session::Session;
 use trailglass::timeline::TimelineQuery;
+
+mod support;
+use support::status_kb;
 
 /// The queries of e2e/bench.mjs, in its order.
 const QUERIES: &[&str] = &[
@@ -47,9 +50,7 @@ const QUERIES: &[&str] = &[
 
 fn main() {
     let dir = PathBuf::from(std::env::args().nth(1).expect("usage: queries DIR"));
-    let mut files = Vec::new();
-    walk(&dir, &mut files);
-    files.sort();
+    let files = support::gz_files(&dir);
     let mut session = Session::default();
     for f in &files {
         let bytes = std::fs::read(f).unwrap();
@@ -57,12 +58,12 @@ fn main() {
     }
     session.finish();
     session.handle(Request::SetRules(RuleSpec::starters()));
-    let store = kb("VmRSS");
+    let store = status_kb("VmRSS");
     println!(
         "{} events, rules run: resident {:.1} MB, peak so far {:.1} MB",
         session.store().len(),
         mb(store),
-        mb(kb("VmHWM"))
+        mb(status_kb("VmHWM"))
     );
 
     let ask = |session: &mut Session, query: &str, suggest: bool| -> (u32, u64, f64) {
@@ -90,7 +91,11 @@ fn main() {
             offset: 0,
             len: 200,
         });
-        (answer.total, kb("VmHWM"), start.elapsed().as_secs_f64())
+        (
+            answer.total,
+            status_kb("VmHWM"),
+            start.elapsed().as_secs_f64(),
+        )
     };
     let above = |kb: u64| mb(kb) - mb(store);
     let mut worst = 0;
@@ -98,7 +103,7 @@ fn main() {
         println!("round {round}: MB above the store, resident after / peak during (clearing)");
         for q in QUERIES {
             let (total, peak, secs) = ask(&mut session, q, true);
-            let after = kb("VmRSS");
+            let after = status_kb("VmRSS");
             let (_, clear_peak, _) = ask(&mut session, "", false);
             worst = worst.max(peak).max(clear_peak);
             println!(
@@ -109,7 +114,10 @@ fn main() {
                 secs * 1e3
             );
         }
-        println!("  resident after the round: {:.1}", above(kb("VmRSS")));
+        println!(
+            "  resident after the round: {:.1}",
+            above(status_kb("VmRSS"))
+        );
     }
     println!(
         "worst peak during a query: {:.1} MB ({:.1} MB above the store)",
@@ -120,25 +128,4 @@ fn main() {
 
 fn mb(kb: u64) -> f64 {
     kb as f64 / 1e3
-}
-
-/// A `kB` line of /proc/self/status (0 where there is none).
-fn kb(key: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            walk(&path, out);
-        } else if path.to_string_lossy().ends_with(".json.gz") {
-            out.push(path);
-        }
-    }
 }

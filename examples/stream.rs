@@ -18,6 +18,9 @@ use trailglass::ingest::{ingest_file, FileReport, Limits, Streamer};
 use trailglass::protocol::Chunk;
 use trailglass::session::Session;
 
+mod support;
+use support::status_kb;
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let usage = "usage: stream whole|stream|ingest-whole|ingest-stream FILE [SLICE_MIB]";
@@ -132,14 +135,4 @@ fn summary(mode: &str, size: u64, r: &FileReport, events: u32, secs: f64, before
         mb(peak),
         peak as f64 * 1e3 / r.decoded_bytes.max(1) as f64,
     );
-}
-
-/// A field of /proc/self/status, in kB.
-fn status_kb(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
 }
