@@ -693,24 +693,33 @@ impl<'de> Deserialize<'de> for SessionIssuer<'de> {
 /// Nothing else of the object is built.
 struct Pick<const N: usize>([&'static str; N]);
 
+/// What [`Pick`] found, one slot per key.
+struct Picked<'a, const N: usize>([Option<Cow<'a, str>>; N]);
+
+impl<const N: usize> Default for Picked<'_, N> {
+    fn default() -> Self {
+        Picked(std::array::from_fn(|_| None))
+    }
+}
+
 impl<'de, const N: usize> de::DeserializeSeed<'de> for Pick<N> {
     type Value = [Option<Cow<'de, str>>; N];
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
+        Ok(d.deserialize_any(AnyAsMap(self))?.0)
     }
 }
 
 impl<'de, const N: usize> Visitor<'de> for Pick<N> {
-    type Value = [Option<Cow<'de, str>>; N];
+    type Value = Picked<'de, N>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut out = std::array::from_fn(|_| None);
+        let mut out = Picked::default();
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
             match self.0.iter().position(|k| *k == key) {
                 Some(i) => {
-                    out[i] = match map.next_value::<Scalar>()? {
+                    out.0[i] = match map.next_value::<Scalar>()? {
                         Scalar::Text(s) => Some(s),
                         _ => None,
                     }
@@ -721,28 +730,6 @@ impl<'de, const N: usize> Visitor<'de> for Pick<N> {
             }
         }
         Ok(out)
-    }
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(std::array::from_fn(|_| None))
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(std::array::from_fn(|_| None))
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(std::array::from_fn(|_| None))
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(std::array::from_fn(|_| None))
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(std::array::from_fn(|_| None))
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(std::array::from_fn(|_| None))
-    }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(std::array::from_fn(|_| None))
     }
 }
 
