@@ -80,6 +80,12 @@ impl Counts {
         self.duplicates += other.duplicates;
         self.filtered += other.filtered;
     }
+
+    /// Into a file's ledger entry.
+    fn write_to(self, report: &mut FileReport) {
+        (report.kept, report.duplicates, report.filtered) =
+            (self.kept, self.duplicates, self.filtered);
+    }
 }
 
 /// Takes a file's records as the ingester reads them: straight into the store, or, with
@@ -288,14 +294,11 @@ impl Session {
         // as `ingest::ingest_file`, tests/stream.rs), and each record goes to the store
         // while its text is still the streamer's: nothing is copied but the text itself.
         let mut streamer = Streamer::new(path, &self.limits);
-        let mut counts = Counts::default();
-        let mut intake = self.intake(file);
-        streamer.push(bytes, &mut |r| intake.take(r));
-        let mut report = streamer.finish(&mut |r| intake.take(r));
-        counts.add(intake.close());
-        self.stored();
-        (report.kept, report.duplicates, report.filtered) =
-            (counts.kept, counts.duplicates, counts.filtered);
+        let (mut report, counts) = self.ingest(file, |emit| {
+            streamer.push(bytes, emit);
+            streamer.finish(emit)
+        });
+        counts.write_to(&mut report);
         self.ledger.push(report);
         &self.ledger[self.ledger.len() - 1]
     }
@@ -319,10 +322,8 @@ impl Session {
             });
         }
         let mut open = self.open.take()?;
-        let mut intake = self.intake(open.file);
-        open.streamer.push(&chunk.bytes, &mut |r| intake.take(r));
-        open.counts.add(intake.close());
-        self.stored();
+        let ((), counts) = self.ingest(open.file, |emit| open.streamer.push(&chunk.bytes, emit));
+        open.counts.add(counts);
         open.received += chunk.bytes.len() as u64;
         if !chunk.last && chunk.read_error.is_none() {
             self.open = Some(open);
@@ -358,34 +359,34 @@ impl Session {
     fn close(&mut self, mut open: OpenFile) -> FileReport {
         let streamer =
             std::mem::replace(&mut open.streamer, Streamer::new(&open.path, &self.limits));
-        let mut intake = self.intake(open.file);
-        let mut report = streamer.finish(&mut |r| intake.take(r));
-        open.counts.add(intake.close());
-        self.stored();
-        (report.kept, report.duplicates, report.filtered) = (
-            open.counts.kept,
-            open.counts.duplicates,
-            open.counts.filtered,
-        );
+        let (mut report, counts) = self.ingest(open.file, |emit| streamer.finish(emit));
+        open.counts.add(counts);
+        open.counts.write_to(&mut report);
         report
     }
 
-    /// Where the records of `file` go as they are read.
-    fn intake(&mut self, file: FileId) -> Intake<'_> {
-        Intake {
+    /// Runs `read` with somewhere to put the records of `file` as they are read (the
+    /// store, or the load filter first), then marks the data changed: what `read`
+    /// returned and what became of the records.
+    fn ingest<R>(
+        &mut self,
+        file: FileId,
+        read: impl FnOnce(&mut dyn FnMut(Record<'_>)) -> R,
+    ) -> (R, Counts) {
+        let mut intake = Intake {
             store: &mut self.store,
             filter: self.load_filter.as_ref(),
             upgraded: &mut self.stale_envelopes,
             file,
             pending: Vec::new(),
             counts: Counts::default(),
-        }
-    }
-
-    /// Records were stored: views and caches built on the old data are out of date.
-    fn stored(&mut self) {
+        };
+        let out = read(&mut |r| intake.take(r));
+        let counts = intake.close();
+        // Views and caches built on the old data are out of date.
         self.generation += 1;
         self.data_version += 1;
+        (out, counts)
     }
 
     /// Sets (or, with `None` or a blank query, clears) the load filter; a query that does
