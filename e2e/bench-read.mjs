@@ -4,25 +4,13 @@
 // Run: DIST=... node bench-read.mjs DIR
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, launch, openApp, walk } from './harness.mjs';
+import { serve, launch, openApp, walk, chromiumCpu } from './harness.mjs';
 
 const dir = path.resolve(process.argv[2] ?? '../bench-data');
 const files = walk(dir);
 const srv = await serve();
 const browser = await launch();
 const { page } = await openApp(browser.context, srv.url);
-const cpu = () => {
-  let total = 0;
-  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('chromium')) continue;
-      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const x = f.slice(f.lastIndexOf(')') + 2).split(' ');
-      total += (Number(x[11]) + Number(x[12])) / 100;
-    } catch { /* gone */ }
-  }
-  return total;
-};
 await page.evaluate(() => {
   const input = document.createElement('input');
   input.type = 'file';
@@ -30,7 +18,7 @@ await page.evaluate(() => {
   input.id = 'read-bench';
   document.body.append(input);
 });
-const c0 = cpu();
+const c0 = chromiumCpu().total;
 const t0 = Date.now();
 await page.setInputFiles('#read-bench', dir);
 const picked = (Date.now() - t0) / 1000;
@@ -47,6 +35,6 @@ const { bytes, seconds } = await page.evaluate(async () => {
   return { bytes, seconds: (performance.now() - start) / 1000 };
 });
 const total = (Date.now() - t0) / 1000;
-console.log(`${files.length} files, ${(bytes / 1e6).toFixed(1)} MB: handing the folder to the page ${picked.toFixed(2)} s, reading every file ${seconds.toFixed(2)} s; in all ${total.toFixed(2)} s and ${(cpu() - c0).toFixed(2)} s of Chromium CPU; load average ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+console.log(`${files.length} files, ${(bytes / 1e6).toFixed(1)} MB: handing the folder to the page ${picked.toFixed(2)} s, reading every file ${seconds.toFixed(2)} s; in all ${total.toFixed(2)} s and ${(chromiumCpu().total - c0).toFixed(2)} s of Chromium CPU; load average ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 await browser.close();
 srv.server.close();

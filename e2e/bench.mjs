@@ -9,7 +9,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { exec } from 'node:child_process';
 import { promisify } from 'node:util';
-import { serve, launch, openApp, walk } from './harness.mjs';
+import { serve, launch, openApp, walk, descendants, chromiumCpu, cpuBetween } from './harness.mjs';
 
 const dir = path.resolve(process.argv[2] ?? '../bench-data');
 const files = walk(dir);
@@ -32,13 +32,7 @@ async function chromiumMemory() {
   const procs = stdout.trim().split('\n').map((l) => l.trim().split(/\s+/))
     .map(([pid, ppid, kb, comm, ...args]) => [Number(pid), Number(ppid), Number(kb), comm,
       /--type=(\S+)/.exec(args.join(' '))?.[1] ?? 'browser']);
-  const ours = new Set([process.pid]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const [pid, ppid] of procs) {
-      if (ours.has(ppid) && !ours.has(pid)) { ours.add(pid); grew = true; }
-    }
-  }
+  const ours = descendants(procs);
   let rss = 0;
   let pss = 0;
   const byType = {};
@@ -53,54 +47,6 @@ async function chromiumMemory() {
     } catch { /* the process exited between ps and here */ }
   }
   return { rss, pss, byType };
-}
-
-// CPU seconds (user + system) of every thread of the Chromium this script started, by
-// thread name (the worker is a thread of the renderer: "DedicatedWorker thread"). Other
-// jobs on the machine stretch wall time; CPU time they disturb far less.
-function chromiumCpu() {
-  const ours = new Set([process.pid]);
-  const procs = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map((pid) => {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      return [Number(pid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])];
-    } catch { return [Number(pid), -1]; }
-  });
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const [pid, ppid] of procs) if (ours.has(ppid) && !ours.has(pid)) { ours.add(pid); grew = true; }
-  }
-  ours.delete(process.pid);
-  const byThread = {};
-  let total = 0;
-  for (const pid of ours) {
-    let tids = [];
-    let type = 'browser';
-    try {
-      tids = fs.readdirSync(`/proc/${pid}/task`);
-      type = /--type=(\S+)/.exec(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '))?.[1] ?? 'browser';
-    } catch { continue; }
-    for (const tid of tids) {
-      try {
-        const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-        const name = `${type}/${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}`;
-        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        const s = (Number(f[11]) + Number(f[12])) / 100;
-        total += s;
-        byThread[name] = (byThread[name] ?? 0) + s;
-      } catch { /* the thread ended */ }
-    }
-  }
-  return { total, byThread };
-}
-
-/// CPU seconds spent between two chromiumCpu() readings: in all, and by the busiest threads.
-function cpuBetween(a, b) {
-  const threads = Object.entries(b.byThread)
-    .map(([name, s]) => [name, s - (a.byThread[name] ?? 0)])
-    .filter(([, s]) => s >= 0.05)
-    .sort((x, y) => y[1] - x[1]);
-  return { total: +(b.total - a.total).toFixed(2), threads: threads.slice(0, 8).map(([n, s]) => `${n} ${s.toFixed(2)} s`).join(', ') };
 }
 
 /// Samples chromiumMemory() until stopped; keeps the peaks.

@@ -116,3 +116,60 @@ export function suite({ cleanup } = {}) {
   };
   return s;
 }
+
+// The processes this script started, directly or not (the browser it launched and that
+// browser's children; not other Chromiums on the machine), from [pid, ppid, ...] rows.
+export function descendants(procs) {
+  const ours = new Set([process.pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, ppid] of procs) {
+      if (ours.has(ppid) && !ours.has(pid)) { ours.add(pid); grew = true; }
+    }
+  }
+  ours.delete(process.pid);
+  return ours;
+}
+
+// CPU seconds (user + system) of every thread of the Chromium this script started, by
+// thread name (the worker is a thread of the renderer: "DedicatedWorker thread"). Other
+// jobs on the machine stretch wall time; CPU time they disturb far less.
+export function chromiumCpu() {
+  const procs = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map((pid) => {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return [Number(pid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])];
+    } catch { return [Number(pid), -1]; }
+  });
+  const ours = descendants(procs);
+  const byThread = {};
+  let total = 0;
+  for (const pid of ours) {
+    let tids = [];
+    let type = 'browser';
+    try {
+      tids = fs.readdirSync(`/proc/${pid}/task`);
+      type = /--type=(\S+)/.exec(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '))?.[1] ?? 'browser';
+    } catch { continue; }
+    for (const tid of tids) {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const name = `${type}/${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}`;
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const s = (Number(f[11]) + Number(f[12])) / 100;
+        total += s;
+        byThread[name] = (byThread[name] ?? 0) + s;
+      } catch { /* the thread ended */ }
+    }
+  }
+  return { total, byThread };
+}
+
+// CPU seconds spent between two chromiumCpu() readings: in all, and by the busiest threads.
+export function cpuBetween(a, b) {
+  const threads = Object.entries(b.byThread)
+    .map(([name, s]) => [name, s - (a.byThread[name] ?? 0)])
+    .filter(([, s]) => s >= 0.05)
+    .sort((x, y) => y[1] - x[1]);
+  return { total: +(b.total - a.total).toFixed(2), threads: threads.slice(0, 8).map(([n, s]) => `${n} ${s.toFixed(2)} s`).join(', ') };
+}
