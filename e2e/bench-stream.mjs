@@ -4,34 +4,11 @@
 // Chromium processes, sampled during the load). Not a test: figures only.
 // Run with: DIST=... node bench-stream.mjs FILE
 import fs from 'node:fs';
-import { exec } from 'node:child_process';
-import { promisify } from 'node:util';
-import { serve, launch, openApp } from './harness.mjs';
+import { serve, launch, openApp, chromiumMemory, sampler } from './harness.mjs';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: node bench-stream.mjs FILE');
 const MB = (n) => +(n / 1e6).toFixed(1);
-
-// Resident and proportional sizes of the Chromium processes this script started.
-async function chromiumMemory() {
-  const { stdout } = await promisify(exec)('ps -eo pid=,ppid=,rss=,comm=');
-  const procs = stdout.trim().split('\n').map((l) => l.trim().split(/\s+/)).map(([pid, ppid, kb, comm]) => [Number(pid), Number(ppid), Number(kb), comm]);
-  const ours = new Set([process.pid]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const [pid, ppid] of procs) if (ours.has(ppid) && !ours.has(pid)) { ours.add(pid); grew = true; }
-  }
-  let rss = 0;
-  let pss = 0;
-  for (const [pid, , kb, comm] of procs) {
-    if (comm !== 'chromium' || !ours.has(pid)) continue;
-    rss += kb * 1024;
-    try {
-      pss += Number(/^Pss:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0) * 1024;
-    } catch { /* exited meanwhile */ }
-  }
-  return { rss, pss };
-}
 
 const srv = await serve();
 const browser = await launch();
@@ -42,22 +19,12 @@ const wasm = async () => ({
   page: await page.evaluate(async () => (await window.wasmBindings.default()).memory.buffer.byteLength),
 });
 const idle = await chromiumMemory();
-const peak = { rss: 0, pss: 0 };
-let sampling = true;
-const sampler = (async () => {
-  while (sampling) {
-    const m = await chromiumMemory();
-    peak.rss = Math.max(peak.rss, m.rss);
-    peak.pss = Math.max(peak.pss, m.pss);
-    await new Promise((ok) => setTimeout(ok, 200));
-  }
-})();
+const loadSampler = sampler(200);
 const t0 = Date.now();
 await page.setInputFiles('[data-testid=file-input]', file);
 await page.waitForSelector('[data-testid=load-status][data-state=done]', { state: 'attached', timeout: 1_800_000 });
 const secs = (Date.now() - t0) / 1000;
-sampling = false;
-await sampler;
+const peak = await loadSampler.stop();
 const status = await page.$eval('[data-testid=load-status]', (el) => ({ events: Number(el.dataset.events), errors: Number(el.dataset.errors) }));
 const issues = await page.$$eval('[data-testid=ledger-row] .issue', (els) => els.map((e) => e.textContent));
 const w = await wasm();

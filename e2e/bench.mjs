@@ -7,9 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { exec } from 'node:child_process';
-import { promisify } from 'node:util';
-import { serve, launch, openApp, walk, descendants, chromiumCpu, cpuBetween } from './harness.mjs';
+import { serve, launch, openApp, walk, chromiumMemory, sampler, chromiumCpu, cpuBetween } from './harness.mjs';
 
 const dir = path.resolve(process.argv[2] ?? '../bench-data');
 const files = walk(dir);
@@ -22,47 +20,6 @@ for (const f of files) {
 }
 const MB = (n) => +(n / 1e6).toFixed(1);
 const ratio = (n) => +(n / jsonBytes).toFixed(2);
-
-// Every process of the browser this script started (its descendants: browser, renderer,
-// utilities; not other Chromiums on the machine): the sum of resident sizes counts shared
-// pages once per process; the sum of proportional sizes (PSS) splits them, so it is the
-// fairer total. Both in bytes.
-async function chromiumMemory() {
-  const { stdout } = await promisify(exec)('ps -eo pid=,ppid=,rss=,comm=,args=');
-  const procs = stdout.trim().split('\n').map((l) => l.trim().split(/\s+/))
-    .map(([pid, ppid, kb, comm, ...args]) => [Number(pid), Number(ppid), Number(kb), comm,
-      /--type=(\S+)/.exec(args.join(' '))?.[1] ?? 'browser']);
-  const ours = descendants(procs);
-  let rss = 0;
-  let pss = 0;
-  const byType = {};
-  for (const [pid, , kb, comm, type] of procs) {
-    if (comm !== 'chromium' || !ours.has(pid)) continue;
-    rss += kb * 1024;
-    try {
-      const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-      const p = Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) * 1024;
-      pss += p;
-      byType[type] = MB((byType[type] ?? 0) * 1e6 + p);
-    } catch { /* the process exited between ps and here */ }
-  }
-  return { rss, pss, byType };
-}
-
-/// Samples chromiumMemory() until stopped; keeps the peaks.
-function sampler(everyMs = 250) {
-  const peak = { rss: 0, pss: 0 };
-  let running = true;
-  const done = (async () => {
-    while (running) {
-      const m = await chromiumMemory();
-      peak.rss = Math.max(peak.rss, m.rss);
-      peak.pss = Math.max(peak.pss, m.pss);
-      await new Promise((ok) => setTimeout(ok, everyMs));
-    }
-  })();
-  return { stop: async () => { running = false; await done; return peak; } };
-}
 
 const srv = await serve();
 const browser = await launch();

@@ -2,6 +2,8 @@
 // paths are proven), starts Debian's Chromium headless with a fresh profile, and records
 // every request and page error so each test can assert that nothing left the machine.
 import http from 'node:http';
+import { exec } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -172,4 +174,45 @@ export function cpuBetween(a, b) {
     .filter(([, s]) => s >= 0.05)
     .sort((x, y) => y[1] - x[1]);
   return { total: +(b.total - a.total).toFixed(2), threads: threads.slice(0, 8).map(([n, s]) => `${n} ${s.toFixed(2)} s`).join(', ') };
+}
+
+// Every process of the browser this script started (its descendants: browser, renderer,
+// utilities; not other Chromiums on the machine): the sum of resident sizes counts shared
+// pages once per process; the sum of proportional sizes (PSS) splits them, so it is the
+// fairer total. Both in bytes.
+export async function chromiumMemory() {
+  const { stdout } = await promisify(exec)('ps -eo pid=,ppid=,rss=,comm=,args=');
+  const procs = stdout.trim().split('\n').map((l) => l.trim().split(/\s+/))
+    .map(([pid, ppid, kb, comm, ...args]) => [Number(pid), Number(ppid), Number(kb), comm,
+      /--type=(\S+)/.exec(args.join(' '))?.[1] ?? 'browser']);
+  const ours = descendants(procs);
+  let rss = 0;
+  let pss = 0;
+  const byType = {};
+  for (const [pid, , kb, comm, type] of procs) {
+    if (comm !== 'chromium' || !ours.has(pid)) continue;
+    rss += kb * 1024;
+    try {
+      const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      const p = Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) * 1024;
+      pss += p;
+      byType[type] = +(((byType[type] ?? 0) * 1e6 + p) / 1e6).toFixed(1);
+    } catch { /* the process exited between ps and here */ }
+  }
+  return { rss, pss, byType };
+}
+
+// Samples chromiumMemory() until stopped; keeps the peaks.
+export function sampler(everyMs = 250) {
+  const peak = { rss: 0, pss: 0 };
+  let running = true;
+  const done = (async () => {
+    while (running) {
+      const m = await chromiumMemory();
+      peak.rss = Math.max(peak.rss, m.rss);
+      peak.pss = Math.max(peak.pss, m.pss);
+      await new Promise((ok) => setTimeout(ok, everyMs));
+    }
+  })();
+  return { stop: async () => { running = false; await done; return peak; } };
 }
