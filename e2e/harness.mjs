@@ -18,6 +18,7 @@ export const fixtures = path.join(root, 'tests', 'fixtures');
 // DIST lets parallel builds (one per developer or agent) be tested side by side.
 const dist = path.resolve(process.env.DIST ?? path.join(root, 'dist'));
 export const SUBPATH = '/deep/sub/path/';
+const GATE = '/__test-gate/';
 
 const MIME = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
@@ -28,8 +29,15 @@ export async function serve() {
   if (!fs.existsSync(path.join(dist, 'index.html'))) {
     throw new Error('dist/ is missing: run `trunk build --release` first (scripts/test does)');
   }
+  const gates = new Map();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
+    if (url.pathname.startsWith(GATE)) {
+      const g = gates.get(url.pathname.slice(GATE.length));
+      if (!g) { res.writeHead(404).end(); return; }
+      g.arrived(res);
+      return;
+    }
     if (!url.pathname.startsWith(SUBPATH)) { res.writeHead(404).end(); return; }
     const rel = decodeURIComponent(url.pathname.slice(SUBPATH.length)) || 'index.html';
     const file = path.join(dist, path.normalize(rel));
@@ -41,7 +49,19 @@ export async function serve() {
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const origin = `http://127.0.0.1:${server.address().port}`;
-  return { server, origin, url: origin + SUBPATH };
+  // A gate holds a synchronous request open until the test releases it: a test blocks a
+  // thread of the page (e.g. the worker) on it to hold the app in a state, with no timing.
+  const gate = (name) => {
+    let arrived;
+    const waiting = new Promise((ok) => { arrived = ok; });
+    gates.set(name, { arrived });
+    return {
+      url: origin + GATE + name,
+      arrived: waiting.then(() => undefined),
+      release: async () => { (await waiting).writeHead(200).end('open'); gates.delete(name); },
+    };
+  };
+  return { server, origin, url: origin + SUBPATH, gate };
 }
 
 export async function launch() {

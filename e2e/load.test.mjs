@@ -153,7 +153,18 @@ test('script in log strings is shown as text and never runs', async () => {
 
 test('cancel stops a long load and keeps what was loaded', async () => {
   const { page, log } = await open();
-  // 4,000 small files: 16 batches, so there is time to cancel between them.
+  // Hold the worker on a request the test answers: the first batch waits in it, so the
+  // load is still running when the click lands however fast the machine is.
+  const worker = page.workers()[0] ?? await page.waitForEvent('worker');
+  const gate = env.srv.gate('cancel');
+  const held = worker.evaluate((url) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('GET', url, false);
+    xhr.send();
+    return xhr.responseText;
+  }, gate.url);
+  await gate.arrived;
+  // 4,000 small files: 16 batches.
   await page.evaluate(() => {
     const dt = new DataTransfer();
     for (let i = 0; i < 4000; i++) {
@@ -164,6 +175,9 @@ test('cancel stops a long load and keeps what was loaded', async () => {
   });
   await page.waitForSelector('[data-testid=load-status][data-state=loading]', { state: 'attached' });
   await page.click('[data-testid=cancel]');
+  await page.waitForSelector('[data-testid=cancel]:disabled', { state: 'attached' });
+  await gate.release();
+  assert.equal(await held, 'open');
   const status = await waitDone(page);
   assert.ok(status.files > 0 && status.files < 4000, `files loaded before cancel: ${status.files}`);
   assert.equal(status.events, status.files);
