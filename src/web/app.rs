@@ -378,6 +378,40 @@ pub fn app() -> Html {
         });
     }
 
+    // `/` jumps to the query box, `?` shows the shortcuts (not while typing in a field).
+    let help = use_state(|| false);
+    {
+        let (help, dispatcher) = (help.clone(), state.dispatcher());
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                gloo::events::EventListener::new(&w, "keydown", move |e| {
+                    let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
+                        return;
+                    };
+                    if e.ctrl_key() || e.meta_key() || e.alt_key() || typing(e) {
+                        return;
+                    }
+                    match e.key().as_str() {
+                        "/" => {
+                            e.prevent_default();
+                            if Tab::from_hash(&hash_items()) != Tab::Events {
+                                open_tab(Tab::Events);
+                                dispatcher.dispatch(Action::ShowTab(Tab::Events));
+                            }
+                            focus_by_id("query");
+                        }
+                        "?" => {
+                            e.prevent_default();
+                            help.set(true);
+                        }
+                        _ => {}
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+
     // Back and Forward (and drill-downs, which navigate) change the tab.
     {
         let dispatcher = state.dispatcher();
@@ -476,10 +510,37 @@ pub fn app() -> Html {
     let total_events = s.summary.as_ref().map_or(0, |x| x.stats.events);
     let tab_button = |tab: Tab, label: &str, testid: &str| {
         let current = s.tab;
+        let selected = s.tab == tab;
         html! {
-            <button class={classes!("tab", (s.tab == tab).then_some("active"))} data-testid={testid.to_owned()}
+            <button class={classes!("tab", selected.then_some("active"))} data-testid={testid.to_owned()}
+                    id={testid.to_owned()} role="tab" aria-selected={selected.to_string()}
+                    aria-controls={format!("panel-{}", tab.key().unwrap_or("events"))}
+                    tabindex={if selected { "0" } else { "-1" }}
                     onclick={Callback::from(move |_| if current != tab { open_tab(tab) })}>{label}</button>
         }
+    };
+    // Arrow keys move between tabs (the WAI-ARIA tabs pattern), opening each.
+    let on_tab_key = {
+        let current = s.tab;
+        Callback::from(move |e: KeyboardEvent| {
+            const ORDER: [Tab; 3] = [Tab::Events, Tab::Organization, Tab::Rules];
+            let at = ORDER.iter().position(|t| *t == current).unwrap_or(0);
+            let next = match e.key().as_str() {
+                "ArrowRight" => ORDER[(at + 1) % 3],
+                "ArrowLeft" => ORDER[(at + 2) % 3],
+                "Home" => ORDER[0],
+                "End" => ORDER[2],
+                _ => return,
+            };
+            e.prevent_default();
+            open_tab(next);
+            let id = match next {
+                Tab::Events => "tab-events",
+                Tab::Organization => "tab-organization",
+                Tab::Rules => "tab-rules",
+            };
+            focus_by_id(id);
+        })
     };
     // A link to a view (a query, a range, a selection, a tab) opened before its files.
     let waiting_view = {
@@ -556,28 +617,37 @@ pub fn app() -> Html {
                 </div>
             }
             if total_events > 0 {
-                <nav class="tabs">
-                    { tab_button(Tab::Events, "Events", "tab-events") }
-                    { tab_button(Tab::Organization, "Organization", "tab-organization") }
-                    { tab_button(Tab::Rules, "Rules", "tab-rules") }
+                <nav class="tabs" aria-label="Views">
+                    <div role="tablist" aria-label="Views" class="tablist" onkeydown={on_tab_key}>
+                        { tab_button(Tab::Events, "Events", "tab-events") }
+                        { tab_button(Tab::Organization, "Organization", "tab-organization") }
+                        { tab_button(Tab::Rules, "Rules", "tab-rules") }
+                    </div>
+                    <button class="button small help-button" data-testid="shortcuts-button" title="Keyboard shortcuts (?)"
+                            aria-haspopup="dialog" onclick={let h = help.clone(); move |_| h.set(true)}>{"?"}</button>
                 </nav>
                 // Always mounted (hidden when another tab shows) so the saved rules reach
                 // the worker at once: badges and counts exist before the tab is opened.
-                <div class="rules-tab" hidden={s.tab != Tab::Rules}>
+                <div class="rules-tab" hidden={s.tab != Tab::Rules} role="tabpanel" id="panel-rules" aria-labelledby="tab-rules">
                     <RulesView engine={(*engine).clone()} generation={s.summary.as_ref().map_or(0, |x| x.generation)}
                                on_show_rule={show_rule} on_applied={rows_changed} />
                 </div>
                 // Always mounted too: its view (query, range, selection, scroll) survives a
                 // visit to another tab, and nothing is asked again on the way back.
-                <div class="events-tab" hidden={s.tab != Tab::Events}>
+                <div class="events-tab" hidden={s.tab != Tab::Events} role="tabpanel" id="panel-events" aria-labelledby="tab-events">
                     <TimelineView engine={(*engine).clone()} data_generation={s.summary.as_ref().map_or(0, |x| x.generation)}
                                   rows_generation={s.rows_generation}
                                   on_show_events={show_events.clone()} />
                 </div>
                 if s.tab == Tab::Organization {
-                    <OrgsView engine={(*engine).clone()} generation={s.summary.as_ref().map_or(0, |x| x.generation)}
-                              on_show_events={show_events.clone()} />
+                    <div class="orgs-tab" role="tabpanel" id="panel-organization" aria-labelledby="tab-organization">
+                        <OrgsView engine={(*engine).clone()} generation={s.summary.as_ref().map_or(0, |x| x.generation)}
+                                  on_show_events={show_events.clone()} />
+                    </div>
                 }
+            }
+            if *help {
+                <ShortcutHelp on_close={let h = help.clone(); Callback::from(move |()| h.set(false))} />
             }
             <div class="drop-overlay">{"Drop files or folders to load them"}</div>
         </div>
@@ -946,5 +1016,89 @@ fn guard_history() {
     }
     if !GUARDED.with(|g| g.replace(true)) {
         let _ = history.push_state(&wasm_bindgen::JsValue::NULL, "");
+    }
+}
+
+/// Whether a key event goes to a text field (where `/` and `?` are characters).
+fn typing(e: &KeyboardEvent) -> bool {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || el.get_attribute("contenteditable").is_some()
+        })
+}
+
+/// Focuses the element with this id, once it is drawn.
+fn focus_by_id(id: &'static str) {
+    // After this event's re-render: the element may be in a tab just opened.
+    gloo::timers::callback::Timeout::new(0, move || {
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    })
+    .forget();
+}
+
+#[derive(Properties, PartialEq)]
+struct ShortcutHelpProps {
+    on_close: Callback<()>,
+}
+
+/// The keyboard shortcuts, as a modal dialog (Escape or the button closes it).
+#[function_component(ShortcutHelp)]
+fn shortcut_help(props: &ShortcutHelpProps) -> Html {
+    let close = props.on_close.clone();
+    let on_key = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Escape" {
+            e.prevent_default();
+            close.emit(());
+        }
+    });
+    let dialog = use_node_ref();
+    {
+        let dialog = dialog.clone();
+        use_effect_with((), move |_| {
+            if let Some(el) = dialog.cast::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        });
+    }
+    let rows = [
+        ("/", "Jump to the query box"),
+        ("Enter", "Run the query as typed"),
+        ("Tab", "Take the highlighted suggestion"),
+        ("↓ ↑", "Open or move through the suggestions"),
+        (
+            "Escape",
+            "Close the suggestions, the detail pane or this help",
+        ),
+        ("j / k, ↓ ↑", "Next / previous event in the table"),
+        (
+            "PageDown / PageUp, Home / End",
+            "Move a page, or to the first or last event",
+        ),
+        ("← →", "Previous / next tab, in the tab bar"),
+        ("?", "This help"),
+    ];
+    html! {
+        <div class="modal-backdrop" onclick={props.on_close.reform(|_| ())}>
+            <div class="modal" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title" tabindex="-1"
+                 data-testid="shortcuts" ref={dialog} onkeydown={on_key}
+                 onclick={|e: MouseEvent| e.stop_propagation()}>
+                <h2 id="shortcuts-title">{"Keyboard shortcuts"}</h2>
+                <table>
+                    <thead><tr><th scope="col">{"Keys"}</th><th scope="col">{"What they do"}</th></tr></thead>
+                    <tbody>
+                    { for rows.iter().map(|(k, v)| html! { <tr><td><kbd>{*k}</kbd></td><td>{*v}</td></tr> }) }
+                    </tbody>
+                </table>
+                <button class="button" data-testid="shortcuts-close" onclick={props.on_close.reform(|_| ())}>{"Close"}</button>
+            </div>
+        </div>
     }
 }

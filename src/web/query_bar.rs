@@ -457,7 +457,7 @@ pub fn query_bar(props: &QueryBarProps) -> Html {
         <div class="query-bar" role="search">
             <div class="query-box">
                 { underline.unwrap_or_default() }
-                <input type="text" data-testid="query" ref={input} onblur={on_blur} autocomplete="off"
+                <input type="text" id="query" data-testid="query" ref={input} onblur={on_blur} autocomplete="off"
                        placeholder="Query: eventName:Create* AND NOT errorCode:* · _exists_:errorCode · eventTime:[2024-01-01 TO 2024-01-02] · free text"
                        aria-label="Query" role="combobox" aria-autocomplete="list"
                        aria-expanded={suggestions.is_some().to_string()} aria-controls={list_id}
