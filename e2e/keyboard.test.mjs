@@ -6,7 +6,6 @@ import { suite, waitDone } from './harness.mjs';
 
 const env = suite();
 
-const focused = (page) => page.evaluate(() => document.activeElement?.dataset.testid ?? document.activeElement?.tagName);
 
 test('slash, question mark, arrows and Escape drive the page without a mouse', async () => {
   const { page, log } = await env.open();
@@ -16,7 +15,7 @@ test('slash, question mark, arrows and Escape drive the page without a mouse', a
 
   // `/` jumps to the query box from anywhere that is not a text field.
   await page.keyboard.press('/');
-  assert.equal(await focused(page), 'query');
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'query');
   await page.keyboard.type('eventName:CreateAccount');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelector('[data-testid=match-count]').dataset.count === '5');
@@ -36,7 +35,7 @@ test('slash, question mark, arrows and Escape drive the page without a mouse', a
   // `?` opens the shortcuts, focused; Escape closes them.
   await page.keyboard.press('?');
   await page.waitForSelector('[data-testid=shortcuts]');
-  assert.equal(await focused(page), 'shortcuts');
+  await page.waitForFunction(() => document.activeElement?.dataset.testid === 'shortcuts');
   assert.match(await page.textContent('[data-testid=shortcuts]'), /Jump to the query box/);
   await page.keyboard.press('Escape');
   await page.waitForSelector('[data-testid=shortcuts]', { state: 'detached' });

@@ -79,7 +79,7 @@ test('1. Back and Forward move between views and never leave the loaded data', a
   // …and leaving asks first.
   log.stayOnLeave = true;
   const before = log.beforeunload;
-  await page.goto('about:blank').catch(() => {});
+  await page.goto('about:blank', { timeout: 10_000 }).catch(() => {});
   assert.equal(log.beforeunload, before + 1);
   assert.ok(page.url().startsWith(env.srv.url), page.url());
   assert.deepEqual(log.errors, []);
@@ -108,6 +108,8 @@ test('3. The suggestion list never lies over the facets when the box is empty', 
   await page.keyboard.press('Backspace');
   // Empty box, still focused: nothing to offer, no list.
   await page.waitForSelector('[data-testid=suggestions]', { state: 'detached' });
+  // The table answers the (empty) box before the facets are read.
+  await page.waitForSelector('[data-testid=event-table][data-stale=false]');
   const first = page.locator('[data-testid=facet-value][data-field=eventSource]').first();
   const value = await first.getAttribute('data-value');
   await first.click();
@@ -192,6 +194,7 @@ test('7. Drill-downs are queries a link restores; ±5 min marks the starting eve
   await button.click();
   await untilCount(page, n);
   assert.equal(await queryText(page), expected);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=event-row]').length === n, n);
   const ids = (await rowIds(page)).sort();
   assert.equal(ids.length, n);
   // The address alone, in a new tab, with the same data: the same events.
@@ -200,6 +203,7 @@ test('7. Drill-downs are queries a link restores; ±5 min marks the starting eve
   await other.page.waitForSelector('[data-testid=waiting-view]');
   await sample(other.page);
   await untilCount(other.page, n);
+  await other.page.waitForFunction((n) => document.querySelectorAll('[data-testid=event-row]').length === n, n);
   assert.deepEqual((await rowIds(other.page)).sort(), ids);
   assert.equal(await queryText(other.page), expected);
 
@@ -303,7 +307,7 @@ test('12. The table fits: sortable, resizable columns, a closable pane, readable
   const box = await table.boundingBox();
   // Every default column is in sight, and the account number is whole.
   for (const col of ['account', 'region', 'error']) {
-    const head = await page.locator(`.event-head [data-column=${col}]`).boundingBox();
+    const head = await page.locator(`.event-head .head-cell[data-column=${col}]`).boundingBox();
     assert.ok(head.x + head.width <= box.x + box.width + 1, `${col} header off-screen`);
   }
   const cut = await page.$$eval('[data-testid=event-row] .c-account', (cells) => cells.filter((c) => c.scrollWidth > c.clientWidth).length);
@@ -338,16 +342,16 @@ test('12. The table fits: sortable, resizable columns, a closable pane, readable
   assert.deepEqual(up, [...up].sort());
   await page.click('[data-testid=sort-toggle][data-column=account]');
   await page.waitForFunction((first) => document.querySelector('[data-testid=event-row] .c-account')?.textContent !== first, up[0]);
-  assert.equal(await page.getAttribute('.event-head [data-column=account]', 'aria-sort'), 'descending');
+  assert.equal(await page.getAttribute('.event-head .head-cell[data-column=account]', 'aria-sort'), 'descending');
 
   // Columns resize by dragging their header's edge.
-  const region = await page.locator('.event-head [data-column=region]').boundingBox();
+  const region = await page.locator('.event-head .head-cell[data-column=region]').boundingBox();
   const handle = await page.locator('[data-testid=column-resize][data-column=region]').boundingBox();
   await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
   await page.mouse.down();
   await page.mouse.move(handle.x + 80, handle.y + handle.height / 2, { steps: 4 });
   await page.mouse.up();
-  const widened = await page.locator('.event-head [data-column=region]').boundingBox();
+  const widened = await page.locator('.event-head .head-cell[data-column=region]').boundingBox();
   assert.ok(widened.width > region.width + 60, `${region.width} -> ${widened.width}`);
 
   // Badges keep the event name whole and say their rule.
@@ -359,7 +363,7 @@ test('12. The table fits: sortable, resizable columns, a closable pane, readable
 
   // Local time: the header and the cells say so.
   await page.click('[data-testid=local-time]');
-  await page.waitForFunction(() => document.querySelector('.event-head [data-column=time]').textContent.includes('local'));
+  await page.waitForFunction(() => document.querySelector('.event-head .head-cell[data-column=time]').textContent.includes('local'));
   assert.match(await page.textContent('[data-testid=event-row] .c-time'), /[+-]\d\d:\d\d$/);
 
   // The file column.

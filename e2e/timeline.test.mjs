@@ -114,6 +114,8 @@ test('sort order, columns, autocomplete and a selected event live in the link', 
   await untilCount(page, events);
 
   const firstTime = () => page.$eval('[data-testid=event-row]', (e) => e.dataset.time);
+  // The rows follow the count (they are fetched a page at a time).
+  await page.waitForSelector('[data-testid=event-row]');
   const oldest = await firstTime();
   await page.click('[data-testid=sort-toggle]');
   await page.waitForFunction((t) => document.querySelector('[data-testid=event-row]')?.dataset.time > t, oldest);
@@ -140,7 +142,9 @@ test('sort order, columns, autocomplete and a selected event live in the link', 
   const n = await count(page);
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=match-count]').dataset.count) > 0);
 
-  // Select an event: the link names it, and a new tab opens on it.
+  // Select an event (of the rows that answer the box): the link names it, and a new tab
+  // opens on it.
+  await page.waitForSelector('[data-testid=event-table][data-stale=false]');
   const row = await page.waitForSelector('[data-testid=event-row]:nth-child(2)');
   const id = await row.evaluate((e) => e.dataset.eventId);
   await row.click();

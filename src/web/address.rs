@@ -17,15 +17,18 @@ pub fn hash_items() -> Vec<String> {
 }
 
 /// Puts `items` in the address: a new history entry, or in place (`replace`); nothing
-/// when the address already says this.
+/// when the address already says this (in any order).
 pub fn write_hash_items(items: &[String], replace: bool) {
     let hash = format!("#{}", items.join("&"));
     let Some(window) = web_sys::window() else {
         return;
     };
-    let current = window.location().hash().unwrap_or_default();
-    // An empty hash reads back as "", not "#".
-    if current == hash || (hash == "#" && current.is_empty()) {
+    // The same items in another order say the same: no new history entry for that.
+    let mut now = hash_items();
+    let mut want = items.to_vec();
+    now.sort();
+    want.sort();
+    if now == want {
         return;
     }
     if let Ok(history) = window.history() {

@@ -384,7 +384,8 @@ pub fn app() -> Html {
         let (help, dispatcher) = (help.clone(), state.dispatcher());
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|w| {
-                gloo::events::EventListener::new(&w, "keydown", move |e| {
+                let active = gloo::events::EventListenerOptions::enable_prevent_default();
+                gloo::events::EventListener::new_with_options(&w, "keydown", active, move |e| {
                     let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
                         return;
                     };

@@ -47,7 +47,7 @@ pub enum Draft {
 
 #[derive(Properties, PartialEq)]
 pub struct QueryBarProps {
-    /// Events matching the current view; `None` while no answer fits the box.
+    /// Events matching the last query run; `None` while the box holds an invalid one.
     pub total: Option<u32>,
     /// The app's query: the box shows it whenever it changes.
     #[prop_or_default]

@@ -107,7 +107,7 @@ pub const COLUMNS: &[ColumnDef] = &[
         label: "Event",
         class: "c-name",
         default: true,
-        width: 230,
+        width: 220,
         value: |r| r.name.clone(),
     },
     ColumnDef {
@@ -115,7 +115,7 @@ pub const COLUMNS: &[ColumnDef] = &[
         label: "Source",
         class: "c-source",
         default: true,
-        width: 130,
+        width: 120,
         value: |r| r.source.trim_end_matches(".amazonaws.com").to_owned(),
     },
     ColumnDef {
@@ -123,7 +123,7 @@ pub const COLUMNS: &[ColumnDef] = &[
         label: "Principal",
         class: "c-principal",
         default: true,
-        width: 260,
+        width: 200,
         value: |r| r.principal.clone(),
     },
     ColumnDef {
@@ -139,7 +139,7 @@ pub const COLUMNS: &[ColumnDef] = &[
         label: "Account",
         class: "c-account",
         default: true,
-        width: 118,
+        width: 110,
         value: |r| r.account.clone(),
     },
     ColumnDef {
@@ -147,7 +147,7 @@ pub const COLUMNS: &[ColumnDef] = &[
         label: "Region",
         class: "c-region",
         default: true,
-        width: 110,
+        width: 100,
         value: |r| r.region.clone(),
     },
     ColumnDef {
@@ -155,7 +155,7 @@ pub const COLUMNS: &[ColumnDef] = &[
         label: "Error",
         class: "c-error",
         default: true,
-        width: 160,
+        width: 140,
         value: |r| r.error_code.clone(),
     },
     ColumnDef {

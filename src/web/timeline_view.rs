@@ -112,9 +112,18 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
     }
 
     // The address follows the view; back and forward bring views back.
+    // Set when the state was read from the address (Back, Forward, a drill-down): the
+    // address already says it, and writing it again would cut the forward history.
+    let from_address = use_mut_ref(|| false);
+    // The state as last drawn (a handle's value is the one of the render that made it).
+    let last = use_mut_ref(|| (*state).clone());
     {
-        let last = use_mut_ref(|| (*state).clone());
+        let (last, from_address) = (Rc::clone(&last), Rc::clone(&from_address));
         use_effect_with((*state).clone(), move |now| {
+            if std::mem::take(&mut *from_address.borrow_mut()) {
+                *last.borrow_mut() = now.clone();
+                return;
+            }
             let only_selection = {
                 let before = last.borrow();
                 ViewState {
@@ -130,12 +139,13 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
         });
     }
     {
-        let state = state.clone();
+        let (state, from_address) = (state.clone(), Rc::clone(&from_address));
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|w| {
                 gloo::events::EventListener::new(&w, "popstate", move |_| {
                     let next = ViewState::read(&hash_items());
-                    if *state != next {
+                    if *last.borrow() != next {
+                        *from_address.borrow_mut() = true;
                         state.set(next);
                     }
                 })
@@ -269,7 +279,7 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
     };
     html! {
         <div class="timeline" data-testid="timeline">
-            <QueryBar total={(!stale).then_some(answer.total)} query={state.query.clone()} on_query={on_query.clone()}
+            <QueryBar total={(!invalid).then_some(answer.total)} query={state.query.clone()} on_query={on_query.clone()}
                       on_draft={on_draft} engine={props.engine.clone()}
                       error={(*answered == key).then(|| answer.error.clone()).flatten()}
                       warnings={Rc::new(if *answered == key { answer.warnings.clone() } else { Vec::new() })} />
