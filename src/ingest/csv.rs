@@ -181,18 +181,18 @@ fn repair_account(field: &str) -> Account {
 
 /// RFC 4180 rows: quoted fields may hold commas, `""` and line breaks; CRLF or LF; no
 /// final newline needed. Yields each row with the byte offset where it starts.
-struct Rows<'a> {
+pub(super) struct Rows<'a> {
     text: &'a str,
     pos: usize,
 }
 
 impl<'a> Rows<'a> {
-    fn new(text: &'a str) -> Self {
+    pub(super) fn new(text: &'a str) -> Self {
         let start = text.len() - text.trim_start_matches('\u{feff}').len();
         Rows { text, pos: start }
     }
 
-    fn next(&mut self) -> Option<(usize, Vec<String>)> {
+    pub(super) fn next(&mut self) -> Option<(usize, Vec<String>)> {
         let bytes = self.text.as_bytes();
         if self.pos >= bytes.len() {
             return None;

@@ -65,7 +65,13 @@ impl SourceFile {
         }
     }
 
-    /// Whether DuckDB's SQL reads this file, and how (the `read_json_objects` format).
+    /// Whether the DuckDB SQL reads this file (digests, other forms and damaged files
+    /// are left out).
+    pub fn read_by_duckdb(&self) -> bool {
+        self.duck_form().is_some()
+    }
+
+    /// How DuckDB reads this file, if it does.
     fn duck_form(&self) -> Option<DuckForm> {
         match self.format {
             Format::CloudTrailRecords => Some(DuckForm::Records),
