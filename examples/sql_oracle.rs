@@ -76,8 +76,10 @@ fn main() {
     let name = root.file_name().unwrap().to_string_lossy().into_owned();
     let mut files = Vec::new();
     walk(&root, &mut files);
-    files.sort();
     let given = |p: &Path| format!("{name}/{}", p.strip_prefix(&root).unwrap().display());
+    // Loaded in the order of the paths as text: DuckDB's dedupe keeps the first copy of an
+    // eventID by file name, the viewer the first one loaded.
+    files.sort_by_key(|p| given(p));
     // First pass: what each file is, as the ledger says.
     let mut probe = Session::default();
     for f in &files {

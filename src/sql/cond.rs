@@ -8,8 +8,8 @@
 //! viewer's "no value" does, and under `NOT` every leaf is made two-valued (the
 //! `IS NULL OR` branch).
 
-use crate::query::{range_kind, resolve, time_range, RangeKind, Target};
 use crate::query::{parse_number, Ast, Bound, Field, Value};
+use crate::query::{range_kind, resolve, time_range, RangeKind, Target};
 use crate::store::Column;
 use crate::time::{format_iso, EpochMillis, DAY};
 
@@ -118,6 +118,50 @@ fn like(value: &Value, within: bool) -> (Option<String>, String) {
             Value::Pattern(_) => String::new(),
         };
         (None, plain)
+    }
+}
+
+/// The longest run of literal characters in a value, ASCII lower-cased.
+fn longest_literal(value: &Value) -> Option<String> {
+    let mut runs = vec![String::new()];
+    match value {
+        Value::Text(t) => runs[0].push_str(t),
+        Value::Pattern(p) => {
+            let mut chars = p.chars();
+            while let Some(c) = chars.next() {
+                match c {
+                    '*' | '?' => runs.push(String::new()),
+                    c => {
+                        let c = if c == '\\' { chars.next() } else { Some(c) };
+                        if let (Some(c), Some(run)) = (c, runs.last_mut()) {
+                            run.push(c);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let best = runs.into_iter().max_by_key(String::len)?;
+    Some(best.to_ascii_lowercase())
+}
+
+/// DuckDB's `json_tree` input for a leaf: the record, or an empty object when the
+/// record's text cannot hold `anchor`, which every match needs (the viewer's prefilter:
+/// walking the JSON is the cost, a substring test is not). Only anchors that JSON
+/// writes as they are (ASCII, no quote, backslash, slash or control character) are
+/// used, and a `\u` escape anywhere keeps the record.
+fn tree_input(anchor: Option<String>) -> String {
+    let safe = |a: &String| {
+        !a.is_empty()
+            && a.bytes()
+                .all(|c| c.is_ascii() && !c.is_ascii_control() && !matches!(c, b'"' | b'\\' | b'/'))
+    };
+    match anchor.filter(safe) {
+        Some(a) => format!(
+            "CASE WHEN strpos(lower(CAST(rec AS VARCHAR)), {}) > 0 OR strpos(CAST(rec AS VARCHAR), '\\u') > 0 THEN rec ELSE '{{}}' END",
+            quote(&a)
+        ),
+        None => "rec".into(),
     }
 }
 
@@ -387,7 +431,7 @@ impl Where<'_> {
         match self.dialect {
             Dialect::Athena => path.to_ascii_lowercase(),
             Dialect::Lake => path.into(),
-            Dialect::DuckDb => format!("rec ->> {}", quote(&format!("$.{path}"))),
+            Dialect::DuckDb => format!("(rec ->> {})", quote(&format!("$.{path}"))),
         }
     }
 
@@ -412,8 +456,10 @@ impl Where<'_> {
                 self.test_str(v, other).sql
             ),
         };
+        let last = field.segments().last().map(|s| s.to_ascii_lowercase());
         Ok(Leaf::never(format!(
-            "EXISTS (SELECT 1 FROM json_tree(rec) AS t WHERE t.type <> 'ARRAY' AND lower(regexp_replace(t.fullkey, '\\[[0-9]+\\]', '', 'g')) = {} AND {node})",
+            "EXISTS (SELECT 1 FROM json_tree({}) AS t WHERE t.type <> 'ARRAY' AND lower(regexp_replace(t.fullkey, '\\[[0-9]+\\]', '', 'g')) = {} AND {node})",
+            tree_input(last),
             quote(&key)
         )))
     }
@@ -462,7 +508,10 @@ impl Where<'_> {
                 Ty::Json if !rest.is_empty() => return Ok(self.json_path(&expr, rest, test)),
                 Ty::Array(fields) if rest.len() == 1 => {
                     let Some(f) = schema::find(fields, &rest[0]) else {
-                        return Err(format!("{} is not a column of {engine}", segments.join(".")));
+                        return Err(format!(
+                            "{} is not a column of {engine}",
+                            segments.join(".")
+                        ));
                     };
                     let inner = self.test_str(&format!("r.{}", self.name(f)), test).sql;
                     return Ok(Leaf {
@@ -471,7 +520,10 @@ impl Where<'_> {
                     });
                 }
                 Ty::Array(_) if !rest.is_empty() => {
-                    return Err(format!("{} is not a column of {engine}", segments.join(".")))
+                    return Err(format!(
+                        "{} is not a column of {engine}",
+                        segments.join(".")
+                    ))
                 }
                 // The path ends on an object (or an array of objects).
                 _ => {
@@ -548,7 +600,8 @@ impl Where<'_> {
             Dialect::DuckDb => {
                 self.note("free text reads every string of every record (no index)".into());
                 Leaf::never(format!(
-                    "EXISTS (SELECT 1 FROM json_tree(rec) AS t WHERE t.type = 'VARCHAR' AND {})",
+                    "EXISTS (SELECT 1 FROM json_tree({}) AS t WHERE t.type = 'VARCHAR' AND {})",
+                    tree_input(longest_literal(value)),
                     test("json_extract_string(t.value, '$')")
                 ))
             }
@@ -575,10 +628,9 @@ impl Where<'_> {
             let e = format!("{prefix}{}", self.name(col));
             match col.ty {
                 Ty::Str => out.push(test(&e)),
-                Ty::Json if self.dialect == Dialect::Lake => out.push(format!(
-                    "any_match(map_values({e}), v -> {})",
-                    test("v")
-                )),
+                Ty::Json if self.dialect == Dialect::Lake => {
+                    out.push(format!("any_match(map_values({e}), v -> {})", test("v")))
+                }
                 Ty::Json => out.push(test(&e)),
                 Ty::Struct(fields) => self.text_columns(fields, &format!("{e}."), test, out),
                 Ty::Array(fields) => {

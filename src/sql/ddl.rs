@@ -64,7 +64,10 @@ impl TrailLayout {
 /// The DDL for `table` over `s3://{bucket}/…`, shaped by `layout`.
 pub fn create_table(layout: &TrailLayout, bucket: &str, table: &str) -> Translation {
     let mut notes = Vec::new();
-    let bucket = bucket.trim().trim_start_matches("s3://").trim_end_matches('/');
+    let bucket = bucket
+        .trim()
+        .trim_start_matches("s3://")
+        .trim_end_matches('/');
     let bucket = if bucket.is_empty() {
         notes.push("no bucket given: replace amzn-s3-demo-bucket with the trail's bucket".into());
         "amzn-s3-demo-bucket"
@@ -83,8 +86,7 @@ pub fn create_table(layout: &TrailLayout, bucket: &str, table: &str) -> Translat
         "2020/01/01".into()
     });
     notes.push(
-        "if the trail writes under an S3 key prefix, put it between the bucket and AWSLogs/"
-            .into(),
+        "if the trail writes under an S3 key prefix, put it between the bucket and AWSLogs/".into(),
     );
     let enum_values = |set: &BTreeSet<String>| set.iter().cloned().collect::<Vec<_>>().join(",");
     let one = |set: &BTreeSet<String>, placeholder: &str| {
@@ -159,7 +161,9 @@ mod tests {
         assert_eq!(l.first_day.as_deref(), Some("2024/02/29"));
         let ddl = create_table(&l, "s3://trail-bucket/", "cloudtrail_logs_pp").sql;
         assert!(ddl.contains("'projection.account.values'='111111111111,222222222222'"));
-        assert!(ddl.contains("s3://trail-bucket/AWSLogs/o-abc123/${account}/CloudTrail/${region}/${timestamp}"));
+        assert!(ddl.contains(
+            "s3://trail-bucket/AWSLogs/o-abc123/${account}/CloudTrail/${region}/${timestamp}"
+        ));
         assert!(ddl.contains("useridentity STRUCT<type: STRING"));
     }
 

@@ -50,8 +50,9 @@ pub struct SourceFile {
     pub format: Format,
     /// Decompressed size: a `{"Records":[…]}` file is one JSON object to DuckDB.
     pub decoded_bytes: u64,
-    /// Read without losing a record (DuckDB cannot recover damaged files as the viewer
-    /// does, so those are left out and named).
+    /// Read without losing a record, and compressed as its name says (DuckDB neither
+    /// recovers damaged files as the viewer does nor sniffs gzip, so the others are left
+    /// out and named).
     pub complete: bool,
 }
 
@@ -61,7 +62,8 @@ impl SourceFile {
             path: r.path.clone(),
             format: r.format,
             decoded_bytes: r.decoded_bytes,
-            complete: !r.issues.iter().any(|i| i.loses_data()),
+            complete: !r.issues.iter().any(|i| i.loses_data())
+                && r.compressed == r.path.ends_with(".gz"),
         }
     }
 
@@ -172,7 +174,10 @@ pub fn translate(
             if let Some(p) = partition_window(&ast, time) {
                 conds.insert(0, p);
             } else {
-                notes.push("no time range: Athena reads every day's partition (set one to scan less)".into());
+                notes.push(
+                    "no time range: Athena reads every day's partition (set one to scan less)"
+                        .into(),
+                );
             }
             format!(
                 "{comment}SELECT\n{}\nFROM {}\nWHERE {}\nORDER BY {event_time}, eventid",
@@ -191,10 +196,13 @@ pub fn translate(
             let (from, run_in) = duck_source(&options.files, &mut notes);
             format!(
                 "{comment}-- run from {run_in}: duckdb -noheader -list < query.sql > results.ndjson (NDJSON the viewer loads back)\n\
-                 WITH records AS (\n{from}\n)\n\
-                 SELECT rec AS record\nFROM records\nWHERE json_type(rec) = 'OBJECT'\n  AND {}\n\
-                 QUALIFY rec ->> '$.eventID' IS NULL\n  OR row_number() OVER (PARTITION BY rec ->> '$.eventID') = 1\n\
-                 ORDER BY {event_time}, rec ->> '$.eventID';",
+                 WITH records AS (\n{from}\n),\n\
+                 -- one eventID is one event: the first copy by file name (records without one: by text);\n\
+                 -- json() writes each record on one line\n\
+                 events AS (\n  SELECT json(rec) AS rec FROM records WHERE json_type(rec) = 'OBJECT'\n  \
+                 QUALIFY row_number() OVER (PARTITION BY coalesce(rec ->> '$.eventID', CAST(rec AS VARCHAR)) ORDER BY filename, i) = 1\n)\n\
+                 SELECT rec AS record\nFROM events\nWHERE {}\n\
+                 ORDER BY {event_time}, (rec ->> '$.eventID');",
                 conds.join("\n  AND ")
             )
         }
@@ -291,13 +299,16 @@ fn duck_source(files: &[SourceFile], notes: &mut Vec<String>) -> (String, String
     if used.is_empty() {
         notes.push("no loaded file DuckDB reads: the SQL reads every CloudTrail file under the folder it runs in".into());
         let sql = format!(
-            "  SELECT unnest(json_extract(json, '$.Records[*]')) AS rec\n  FROM read_json_objects('**/*_CloudTrail_*.json.gz', format = 'auto', maximum_object_size = {})",
+            "  SELECT unnest(json_extract(json, '$.Records[*]')) AS rec, filename, generate_subscripts(json_extract(json, '$.Records[*]'), 1) AS i\n  FROM read_json_objects('**/*_CloudTrail_*.json.gz', format = 'auto', maximum_object_size = {}, filename = true)",
             16u64 << 20
         );
         return (sql, "the folder of CloudTrail files".into());
     }
     // Paths as loaded start with the picked folder's name: run from inside it.
-    let top = used.first().and_then(|(f, _)| f.path.split_once('/')).map(|(t, _)| t);
+    let top = used
+        .first()
+        .and_then(|(f, _)| f.path.split_once('/'))
+        .map(|(t, _)| t);
     let strip = top.filter(|t| {
         used.iter()
             .all(|(f, _)| f.path.strip_prefix(t).is_some_and(|r| r.starts_with('/')))
@@ -310,10 +321,14 @@ fn duck_source(files: &[SourceFile], notes: &mut Vec<String>) -> (String, String
     let max_object = (biggest + 1).div_ceil(1 << 20).max(16) << 20;
     let mut parts = Vec::new();
     for (form, select, format) in [
-        (DuckForm::Records, "unnest(json_extract(json, '$.Records[*]'))", "auto"),
-        (DuckForm::Lines, "json", "newline_delimited"),
-        (DuckForm::Array, "json", "array"),
-        (DuckForm::Single, "json", "auto"),
+        (
+            DuckForm::Records,
+            "unnest(json_extract(json, '$.Records[*]')) AS rec, filename, generate_subscripts(json_extract(json, '$.Records[*]'), 1) AS i",
+            "auto",
+        ),
+        (DuckForm::Lines, "json AS rec, filename, 0 AS i", "newline_delimited"),
+        (DuckForm::Array, "json AS rec, filename, 0 AS i", "array"),
+        (DuckForm::Single, "json AS rec, filename, 0 AS i", "auto"),
     ] {
         let list: Vec<String> = used
             .iter()
@@ -324,7 +339,7 @@ fn duck_source(files: &[SourceFile], notes: &mut Vec<String>) -> (String, String
             continue;
         }
         parts.push(format!(
-            "  SELECT {select} AS rec\n  FROM read_json_objects([{}], format = '{format}', maximum_object_size = {max_object})",
+            "  SELECT {select}\n  FROM read_json_objects([{}], format = '{format}', maximum_object_size = {max_object}, filename = true)",
             list.join(", ")
         ));
     }

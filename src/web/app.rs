@@ -434,7 +434,7 @@ pub fn app() -> Html {
                 <div class="events-tab" hidden={s.tab != Tab::Events}>
                     <TimelineView engine={(*engine).clone()} data_generation={s.summary.as_ref().map_or(0, |x| x.generation)}
                                   rows_generation={s.rows_generation} scope={s.scope.clone()}
-                                  on_show_events={show_events.clone()} />
+                                  on_show_events={show_events.clone()} ledger={s.ledger.clone()} />
                 </div>
                 if s.tab == Tab::Organization {
                     <OrgsView engine={(*engine).clone()} generation={s.summary.as_ref().map_or(0, |x| x.generation)}
