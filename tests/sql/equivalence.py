@@ -145,6 +145,7 @@ class Results:
         self.failed = 0
         self.failures = []
         self.gaps = []
+        self.merged_without_id = 0
 
     def check(self, ok, what):
         if ok:
@@ -526,9 +527,7 @@ def check_dataset(results, folder, rng):
             # equal JSON (also copies that differ in spacing): never more rows than the viewer.
             same = ids == a["ids"] and without <= a["without_id"]
             if same and without < a["without_id"]:
-                results.gaps.append(
-                    f"{name}: {q!r}: {a['without_id'] - without} record(s) without an eventID merged by DuckDB (same JSON, other spacing)"
-                )
+                results.merged_without_id += 1
             results.check(
                 same,
                 f"{name}: DuckDB differs for {q!r}: viewer {len(a['ids'])}+{a['without_id']}, "
@@ -620,10 +619,12 @@ def main():
         )
         total += check_dataset(results, trail, rng)
     print(f"\n{total} queries over two datasets")
-    for g in results.gaps[:15]:
-        print("gap:", g)
-    if len(results.gaps) > 15:
-        print(f"gap: … {len(results.gaps) - 15} more")
+    for g in results.gaps:
+        print("Athena gap:", g)
+    print(
+        f"DuckDB gap: in {results.merged_without_id} queries, records without an eventID that differ only in "
+        "spacing are one event to DuckDB and several to the viewer (eventIDs always agree)"
+    )
     for f in results.failures[:40]:
         print("FAIL:", f)
     print(f"{results.passed} passed, {results.failed} failed")
