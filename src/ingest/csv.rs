@@ -70,19 +70,7 @@ pub(super) fn read(text: &str, sink: &mut Sink) {
     let columns: Vec<Column> = header.iter().map(|h| column(h)).collect();
     let (mut mangled, mut padded) = (0u32, 0u32);
     let mut first_mangled = None;
-    while let Some((at, fields)) = rows.next() {
-        if fields.len() == 1 && fields[0].trim().is_empty() {
-            continue;
-        }
-        if fields.len() != columns.len() {
-            sink.issue(
-                text_position(text, at),
-                ErrorKind::CsvRow {
-                    detail: format!("expected {} columns, found {}", columns.len(), fields.len()),
-                },
-            );
-            continue;
-        }
+    while let Some((at, fields)) = rows.next_full(columns.len(), sink) {
         let mut record = Map::new();
         let mut identity = Map::new();
         for (col, field) in columns.iter().zip(fields) {
@@ -190,6 +178,30 @@ impl<'a> Rows<'a> {
     pub(super) fn new(text: &'a str) -> Self {
         let start = text.len() - text.trim_start_matches('\u{feff}').len();
         Rows { text, pos: start }
+    }
+
+    /// The next row of `width` fields: blank lines are skipped, and rows of another width
+    /// are skipped with an issue at their line.
+    pub(super) fn next_full(
+        &mut self,
+        width: usize,
+        sink: &mut Sink,
+    ) -> Option<(usize, Vec<String>)> {
+        loop {
+            let (at, fields) = self.next()?;
+            if fields.len() == 1 && fields[0].trim().is_empty() {
+                continue;
+            }
+            if fields.len() == width {
+                return Some((at, fields));
+            }
+            sink.issue(
+                text_position(self.text, at),
+                ErrorKind::CsvRow {
+                    detail: format!("expected {width} columns, found {}", fields.len()),
+                },
+            );
+        }
     }
 
     pub(super) fn next(&mut self) -> Option<(usize, Vec<String>)> {

@@ -37,19 +37,7 @@ pub(super) fn read(text: &str, sink: &mut Sink) {
         .iter()
         .map(|h| schema::find(schema::COLUMNS, h.trim()))
         .collect();
-    while let Some((at, fields)) = rows.next() {
-        if fields.len() == 1 && fields[0].trim().is_empty() {
-            continue;
-        }
-        if fields.len() != columns.len() {
-            sink.issue(
-                text_position(text, at),
-                ErrorKind::CsvRow {
-                    detail: format!("expected {} columns, found {}", columns.len(), fields.len()),
-                },
-            );
-            continue;
-        }
+    while let Some((at, fields)) = rows.next_full(columns.len(), sink) {
         let mut record = Map::new();
         for (col, field) in columns.iter().zip(fields) {
             let Some(col) = col else { continue };
