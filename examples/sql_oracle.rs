@@ -15,7 +15,9 @@ use serde_json::{json, Value};
 use trailglass::query;
 use trailglass::session::Session;
 use trailglass::sql::schema::{Col, Ty, COLUMNS};
-use trailglass::sql::{create_table, translate, Dialect, Options, SourceFile, TrailLayout};
+use trailglass::sql::{
+    account_creations, create_table, translate, Dialect, Options, SourceFile, TrailLayout,
+};
 use trailglass::store::{Column, Store};
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -94,6 +96,18 @@ fn main() {
         }
     }
     session.finish();
+    let viewer_creations: Vec<Value> = session
+        .orgs()
+        .creations
+        .iter()
+        .filter_map(|c| {
+            Some(json!({
+                "request_id": c.request_id.as_ref()?,
+                "result_state": c.result_state,
+                "account_id": c.account_id,
+            }))
+        })
+        .collect();
     let store = session.store();
     let options = Options {
         files: sources.clone(),
@@ -121,6 +135,13 @@ fn main() {
             })
         })
         .collect();
+    let creations_sql = |d| account_creations(d, &options).sql;
+    let creations = json!({
+        "duckdb": creations_sql(Dialect::DuckDb),
+        "athena": creations_sql(Dialect::Athena),
+        "lake": creations_sql(Dialect::Lake),
+        "viewer": viewer_creations,
+    });
     let layout = TrailLayout::from_paths(sources.iter().map(|s| s.path.as_str()));
     let read: Vec<&str> = sources
         .iter()
@@ -136,6 +157,7 @@ fn main() {
             "schema": schema(COLUMNS),
             "ddl": create_table(&layout, "trail-bucket", "cloudtrail_logs_pp").sql,
             "answers": answers,
+            "creations": creations,
         })
     );
 }

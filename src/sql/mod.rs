@@ -20,6 +20,7 @@
 
 mod cond;
 mod ddl;
+mod orgs;
 pub mod schema;
 
 use std::fmt;
@@ -30,6 +31,7 @@ use crate::time::{EpochMillis, DAY};
 
 use cond::{day_folder, quote, Where};
 pub use ddl::{create_table, TrailLayout};
+pub use orgs::account_creations;
 use schema::{Col, Ty, COLUMNS};
 
 /// Which engine the SQL is for.
@@ -193,14 +195,10 @@ pub fn translate(
             conds.join("\n  AND ")
         ),
         Dialect::DuckDb => {
-            let (from, run_in) = duck_source(&options.files, &mut notes);
+            let (events, run_in) = duck_events(&options.files, &mut notes);
             format!(
                 "{comment}-- run from {run_in}: duckdb -noheader -list < query.sql > results.ndjson (NDJSON the viewer loads back)\n\
-                 WITH records AS (\n{from}\n),\n\
-                 -- one eventID is one event: the first copy by file name (records without one: by text);\n\
-                 -- json() writes each record on one line\n\
-                 events AS (\n  SELECT json(rec) AS rec FROM records WHERE json_type(rec) = 'OBJECT'\n  \
-                 QUALIFY row_number() OVER (PARTITION BY coalesce(rec ->> '$.eventID', CAST(rec AS VARCHAR)) ORDER BY filename, i) = 1\n)\n\
+                 {events}\n\
                  SELECT rec AS record\nFROM events\nWHERE {}\n\
                  ORDER BY {event_time}, (rec ->> '$.eventID');",
                 conds.join("\n  AND ")
@@ -274,6 +272,20 @@ fn select_list(dialect: Dialect) -> String {
         format!("  {value} AS \"{}\"", c.name)
     };
     COLUMNS.iter().map(item).collect::<Vec<_>>().join(",\n")
+}
+
+/// DuckDB's `WITH records AS (…), events AS (…)` over the loaded files (one row per
+/// event, its JSON in `rec`), and where to run it from.
+fn duck_events(files: &[SourceFile], notes: &mut Vec<String>) -> (String, String) {
+    let (from, run_in) = duck_source(files, notes);
+    let events = format!(
+        "WITH records AS (\n{from}\n),\n\
+         -- one eventID is one event: the first copy by file name (records without one: by text);\n\
+         -- json() writes each record on one line\n\
+         events AS (\n  SELECT json(rec) AS rec FROM records WHERE json_type(rec) = 'OBJECT'\n  \
+         QUALIFY row_number() OVER (PARTITION BY coalesce(rec ->> '$.eventID', CAST(rec AS VARCHAR)) ORDER BY filename, i) = 1\n)"
+    );
+    (events, run_in)
 }
 
 /// DuckDB's records CTE over the loaded files, and where to run it from.

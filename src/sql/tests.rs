@@ -139,3 +139,25 @@ fn duckdb_reads_loaded_files_relative_to_the_picked_folder() {
         .iter()
         .any(|n| n.contains("left out 2 file(s)") && n.contains("dl/export.csv, dl/cut.json")));
 }
+
+#[test]
+fn account_creations_join_request_and_result_on_the_car_id() {
+    let athena = account_creations(Dialect::Athena, &Options::default()).sql;
+    assert!(
+        athena.contains(
+            "json_extract_scalar(responseelements, '$.createAccountStatus.id') AS request_id"
+        ),
+        "{athena}"
+    );
+    assert!(athena.contains("useridentity.arn AS requester"), "{athena}");
+    assert!(athena.contains("FULL OUTER JOIN results AS r ON q.request_id = r.request_id"));
+    let lake = account_creations(Dialect::Lake, &Options::default()).sql;
+    assert!(lake.contains("json_extract_scalar(element_at(serviceEventDetails, 'createAccountStatus'), '$.state')"), "{lake}");
+    let duck = account_creations(Dialect::DuckDb, &Options::default()).sql;
+    assert!(
+        duck.contains(
+            "(rec ->> '$.serviceEventDetails.createAccountStatus.accountId') AS account_id"
+        ),
+        "{duck}"
+    );
+}
