@@ -527,7 +527,13 @@ impl Where<'_> {
                 }
                 // The path ends on an object (or an array of objects).
                 _ => {
+                    // Athena's JSON columns are text: an empty or null value is no value.
+                    let text = col.ty == Ty::Json && self.dialect == Dialect::Athena;
                     return match test {
+                        Test::Exists if text => Ok(Leaf {
+                            sql: format!("{expr} NOT IN ('', '\"\"', 'null')"),
+                            null: Null::When(expr),
+                        }),
                         Test::Exists => Ok(Leaf {
                             sql: format!("{expr} IS NOT NULL"),
                             null: Null::Never,

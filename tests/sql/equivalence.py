@@ -135,6 +135,13 @@ REFUSED = {
     "eventName:X userAgentFamily:\"AWS CLI\"": "user-agent family",
 }
 
+# damaged/deep-nesting.json: a record nested past the 128 levels the viewer walks, where
+# Athena's `requestparameters IS NOT NULL` sees a value.
+HOSTILE_IDS = {"deep"}
+
+# Notes that say nothing about meaning: they cannot excuse a difference.
+INFORMATIONAL = ("no time range", "DuckDB reads", "no loaded file")
+
 # sqlglot identifiers that are lambda parameters, partitions or output aliases.
 LAMBDA_OR_PARTITION = {"timestamp", "account", "region"}
 
@@ -559,11 +566,13 @@ def check_dataset(results, folder, rng):
             except (duckdb.Error, sqlglot.errors.SqlglotError) as e:
                 results.check(False, f"{name}: Athena SQL transpiled to DuckDB failed on {q!r}: {e}")
                 continue
-            if ids == a["ids"]:
+            if set(ids) ^ set(a["ids"]) <= HOSTILE_IDS:
+                if ids != a["ids"]:
+                    results.gaps.append(f"{name}: {q!r}: only the hostile record(s) {HOSTILE_IDS} differ")
                 exact += 1
                 results.check(True, "")
             else:
-                notes = a["athena"]["notes"]
+                notes = [n for n in a["athena"]["notes"] if not n.startswith(INFORMATIONAL)]
                 results.check(
                     bool(notes),
                     f"{name}: Athena differs without a note for {q!r}: viewer {len(a['ids'])}, Athena {len(ids)}",
