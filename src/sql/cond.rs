@@ -542,7 +542,7 @@ impl Where<'_> {
                             "{} is an object, which matches no value; name a field inside it",
                             segments.join(".")
                         )),
-                    }
+                    };
                 }
             }
         }
