@@ -21,6 +21,7 @@ pub mod rules;
 pub mod sample;
 pub mod session;
 pub mod sort;
+pub mod sql;
 pub mod store;
 pub mod time;
 pub mod timeline;

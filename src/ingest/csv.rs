@@ -70,19 +70,7 @@ pub(super) fn read(text: &str, sink: &mut Sink) {
     let columns: Vec<Column> = header.iter().map(|h| column(h)).collect();
     let (mut mangled, mut padded) = (0u32, 0u32);
     let mut first_mangled = None;
-    while let Some((at, fields)) = rows.next() {
-        if fields.len() == 1 && fields[0].trim().is_empty() {
-            continue;
-        }
-        if fields.len() != columns.len() {
-            sink.issue(
-                text_position(text, at),
-                ErrorKind::CsvRow {
-                    detail: format!("expected {} columns, found {}", columns.len(), fields.len()),
-                },
-            );
-            continue;
-        }
+    while let Some((at, fields)) = rows.next_full(columns.len(), sink) {
         let mut record = Map::new();
         let mut identity = Map::new();
         for (col, field) in columns.iter().zip(fields) {
@@ -181,18 +169,42 @@ fn repair_account(field: &str) -> Account {
 
 /// RFC 4180 rows: quoted fields may hold commas, `""` and line breaks; CRLF or LF; no
 /// final newline needed. Yields each row with the byte offset where it starts.
-struct Rows<'a> {
+pub(super) struct Rows<'a> {
     text: &'a str,
     pos: usize,
 }
 
 impl<'a> Rows<'a> {
-    fn new(text: &'a str) -> Self {
+    pub(super) fn new(text: &'a str) -> Self {
         let start = text.len() - text.trim_start_matches('\u{feff}').len();
         Rows { text, pos: start }
     }
 
-    fn next(&mut self) -> Option<(usize, Vec<String>)> {
+    /// The next row of `width` fields: blank lines are skipped, and rows of another width
+    /// are skipped with an issue at their line.
+    pub(super) fn next_full(
+        &mut self,
+        width: usize,
+        sink: &mut Sink,
+    ) -> Option<(usize, Vec<String>)> {
+        loop {
+            let (at, fields) = self.next()?;
+            if fields.len() == 1 && fields[0].trim().is_empty() {
+                continue;
+            }
+            if fields.len() == width {
+                return Some((at, fields));
+            }
+            sink.issue(
+                text_position(self.text, at),
+                ErrorKind::CsvRow {
+                    detail: format!("expected {width} columns, found {}", fields.len()),
+                },
+            );
+        }
+    }
+
+    pub(super) fn next(&mut self) -> Option<(usize, Vec<String>)> {
         let bytes = self.text.as_bytes();
         if self.pos >= bytes.len() {
             return None;

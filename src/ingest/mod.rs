@@ -15,6 +15,7 @@ mod csv;
 mod decode;
 mod gzip;
 mod json;
+mod results;
 mod stream;
 
 use std::fmt;
@@ -60,6 +61,8 @@ pub enum Format {
     CloudTrailRecords,
     CloudTrailDigest,
     ConsoleCsv,
+    /// The CSV result of the Athena or CloudTrail Lake query "Run this elsewhere" writes.
+    QueryResults,
     /// `aws cloudtrail lookup-events` output: `{"Events":[{"CloudTrailEvent":"..."}]}`.
     LookupEvents,
     /// One lookup-events `Event` per line.
@@ -90,6 +93,7 @@ impl Format {
             Format::CloudTrailRecords => "cloudtrail-records",
             Format::CloudTrailDigest => "cloudtrail-digest",
             Format::ConsoleCsv => "console-csv",
+            Format::QueryResults => "query-results-csv",
             Format::LookupEvents => "lookup-events",
             Format::LookupEventsLines => "lookup-events-ndjson",
             Format::RecordLines => "ndjson-records",
@@ -111,6 +115,7 @@ impl Format {
             Format::CloudTrailRecords => "CloudTrail log file ({\"Records\": [...]})",
             Format::CloudTrailDigest => "CloudTrail digest file (no events)",
             Format::ConsoleCsv => "Console Event history CSV (summary only)",
+            Format::QueryResults => "Athena / CloudTrail Lake query result (CSV)",
             Format::LookupEvents => "lookup-events output",
             Format::LookupEventsLines => "lookup-events output, one event per line",
             Format::RecordLines => "NDJSON records",
@@ -318,7 +323,10 @@ pub fn ingest_file(path: &str, bytes: &[u8], limits: &Limits) -> Ingested {
     let decoded = decode::decode(path, bytes, limits, &mut sink);
     let format = match &decoded.text {
         Some(text) if !text.trim().is_empty() => {
-            let format = if csv::looks_like_csv(text) {
+            let format = if results::looks_like_results(text) {
+                results::read(text, &mut sink);
+                Format::QueryResults
+            } else if csv::looks_like_csv(text) {
                 csv::read(text, &mut sink);
                 Format::ConsoleCsv
             } else {

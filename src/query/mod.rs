@@ -139,7 +139,7 @@ pub use check::{unknown_fields, QueryNote};
 pub use error::{QueryError, QueryErrorKind, MAX_DEPTH};
 pub use eval::{filter, filter_into, filter_within, filter_within_into, retain_matching};
 pub use field::{aliases, parse_number, time_span};
-pub(crate) use field::{resolve, Target};
+pub(crate) use field::{range_kind, resolve, time_range, RangeKind, Target};
 pub use plan::{compile, Plan};
 pub use suggest::{fields_in, top_values, top_values_with, FieldInfo};
 

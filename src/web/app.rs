@@ -638,7 +638,7 @@ pub fn app() -> Html {
                 <div class="events-tab" hidden={s.tab != Tab::Events} role="tabpanel" id="panel-events" aria-labelledby="tab-events">
                     <TimelineView engine={(*engine).clone()} data_generation={s.summary.as_ref().map_or(0, |x| x.generation)}
                                   rows_generation={s.rows_generation}
-                                  on_show_events={show_events.clone()} />
+                                  on_show_events={show_events.clone()} ledger={s.ledger.clone()} />
                 </div>
                 if s.tab == Tab::Organization {
                     <div class="orgs-tab" role="tabpanel" id="panel-organization" aria-labelledby="tab-organization">

@@ -165,7 +165,7 @@ fn event_detail(props: &EventDetailProps) -> Html {
 }
 
 /// The page's clipboard, if it has one (only secure contexts do: https, localhost).
-fn clipboard() -> Option<web_sys::Clipboard> {
+pub(super) fn clipboard() -> Option<web_sys::Clipboard> {
     let navigator = web_sys::window()?.navigator();
     let clipboard = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")).ok()?;
     (!clipboard.is_undefined() && !clipboard.is_null()).then(|| navigator.clipboard())

@@ -13,6 +13,7 @@ pub mod histogram;
 pub mod orgs_view;
 pub mod query_bar;
 pub mod rules_view;
+pub mod sql_view;
 pub mod table;
 pub mod timeline_view;
 pub mod worker;

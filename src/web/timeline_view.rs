@@ -16,13 +16,16 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use super::address::{hash_items, write_hash_items};
+use super::app::Shared;
 use super::engine::Engine;
 use super::facets::FacetsPanel;
 use super::histogram::HistogramView;
 use super::orgs_view::ShowEvents;
 use super::query_bar::{Draft, QueryBar};
+use super::sql_view::SqlPanel;
 use super::table::{default_columns, ColumnsMenu, EventTable};
 use crate::display;
+use crate::ingest::FileReport;
 use crate::protocol::{Request, Response, ViewFilter};
 use crate::timeline::link::ViewState;
 use crate::timeline::{
@@ -40,6 +43,9 @@ pub struct TimelineProps {
     pub rows_generation: u32,
     #[prop_or_default]
     pub on_show_events: ShowEvents,
+    /// The loaded files, for "Run this elsewhere" (DuckDB's paths, Athena's location).
+    #[prop_or_default]
+    pub ledger: Shared<Vec<FileReport>>,
 }
 
 /// What an answer answers: the data and the question.
@@ -311,6 +317,7 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
                 <button class="button small" data-testid="export-ndjson" onclick={export(ExportFormat::Ndjson)}>{"NDJSON"}</button>
                 <button class="button small" data-testid="export-csv" onclick={export(ExportFormat::Csv)}>{"CSV"}</button>
             </div>
+            <SqlPanel query={state.query.clone()} time={state.time} ledger={props.ledger.clone()} />
             <HistogramView histogram={Rc::clone(histogram)} range={state.time} on_range={on_range} />
             <div class="timeline-body">
                 <FacetsPanel facets={Rc::clone(facets)} on_toggle={on_toggle} />
