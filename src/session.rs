@@ -52,6 +52,10 @@ pub struct Session {
     envelope_cache_events: Option<usize>,
     /// The file being streamed in slices ([`Request::AddChunk`]), if one is open.
     open: Option<OpenFile>,
+    /// Digests, keys, head-object signatures and log hashes, for validation.
+    evidence: crate::integrity::Evidence,
+    /// The validation of the data at a version, and each file's vouch.
+    integrity: Option<(u32, crate::integrity::Report, Vec<crate::integrity::Vouch>)>,
 }
 
 /// A file arriving in slices: its streamer, and what the store made of its records so far.
@@ -279,6 +283,14 @@ impl Session {
                     rows,
                 }
             }
+            Request::Integrity => Response::Integrity {
+                generation: self.generation,
+                report: Box::new(self.integrity().clone()),
+            },
+            Request::Vouch { id } => Response::Vouch {
+                id,
+                vouch: self.vouch(id),
+            },
             Request::Detail { id } => Response::Detail {
                 generation: self.generation,
                 id,
@@ -299,8 +311,55 @@ impl Session {
             streamer.finish(emit)
         });
         counts.write_to(&mut report);
+        self.take_evidence(file, Some(bytes), &mut report);
         self.ledger.push(report);
         &self.ledger[self.ledger.len() - 1]
+    }
+
+    /// What a file brings to validation: evidence (a whole file's bytes: digests, keys
+    /// and head-object files are small, never streamed), and a log's hash.
+    fn take_evidence(&mut self, file: FileId, bytes: Option<&[u8]>, report: &mut FileReport) {
+        use crate::integrity::Taken;
+        if let Some(bytes) = bytes {
+            let format = match self.evidence.offer(&report.path.clone(), bytes, report) {
+                Taken::Keys => ingest::Format::DigestPublicKeys,
+                Taken::HeadObject => ingest::Format::DigestHeadObject,
+                Taken::Digest | Taken::No => return self.evidence.loaded(file, report),
+            };
+            // Not a CloudTrail file's problems: what it is.
+            report.format = format;
+            report.issues.clear();
+            report.skipped = 0;
+        }
+        self.evidence.loaded(file, report);
+    }
+
+    /// Validates everything loaded (once per data version).
+    pub fn integrity(&mut self) -> &crate::integrity::Report {
+        self.validated();
+        match &self.integrity {
+            Some((_, report, _)) => report,
+            None => unreachable!("validated() just set it"),
+        }
+    }
+
+    /// What the loaded digests say about an event's file.
+    pub fn vouch(&mut self, id: EventId) -> crate::integrity::Vouch {
+        self.validated();
+        let file = self.store.file(id);
+        match (&self.integrity, file) {
+            (Some((_, _, vouch)), Some(file)) => {
+                vouch.get(file.0 as usize).cloned().unwrap_or_default()
+            }
+            _ => crate::integrity::Vouch::NotVouched,
+        }
+    }
+
+    fn validated(&mut self) {
+        if !matches!(&self.integrity, Some((v, _, _)) if *v == self.data_version) {
+            let (report, vouch) = self.evidence.validate(self.ledger.len());
+            self.integrity = Some((self.data_version, report, vouch));
+        }
     }
 
     /// Ingests the next slice of a file read in slices; records go to the store as they
@@ -329,8 +388,9 @@ impl Session {
             self.open = Some(open);
             return None;
         }
-        let index = open.file.0 as usize;
+        let (index, file) = (open.file.0 as usize, open.file);
         let mut report = self.close(open);
+        self.evidence.loaded(file, &report);
         if let Some(detail) = chunk.read_error {
             report.issues.push(ingest::IngestError::new(
                 ingest::Position::File,
