@@ -251,6 +251,7 @@ impl Session {
             },
             Request::Rows { offset, len } => {
                 self.refresh_rules();
+                self.validated();
                 let view = self.view_ids();
                 let (skip, take) = (offset as usize, len.min(1000) as usize);
                 let page: Vec<EventId> = if self.descending {
@@ -273,6 +274,7 @@ impl Session {
                             .filter(|r| r.matches(id))
                             .map(|r| r.spec.name.clone())
                             .collect();
+                        row.vouch = self.vouch(id);
                         Some(row)
                     })
                     .collect();

@@ -159,6 +159,19 @@ fn the_untouched_trail_is_valid_and_its_coverage_has_the_one_real_gap() {
 }
 
 #[test]
+fn files_picked_one_by_one_validate_by_their_names() {
+    let mut session = Session::default();
+    for (path, bytes) in tree("trail") {
+        let name = path.rsplit('/').next().unwrap().to_owned();
+        session.add_file(&name, &bytes);
+    }
+    session.finish();
+    let report = session.integrity().clone();
+    assert_eq!(report.summary.digests_valid, 7, "{:#?}", report.digests);
+    assert_eq!(report.summary.logs_valid, 7);
+}
+
+#[test]
 fn key_and_head_object_files_are_recognised_not_reported_as_damage() {
     let mut session = Session::default();
     for (path, bytes) in tree("trail") {

@@ -97,6 +97,9 @@ pub struct Row {
     pub read_only: String,
     pub event_type: String,
     pub summary_only: bool,
+    /// What the loaded digests say about the event's file (filled by the session).
+    #[serde(default)]
+    pub vouch: crate::integrity::Vouch,
 }
 
 /// Counts for the load summary.
@@ -305,6 +308,7 @@ impl Store {
             read_only: text(&self.read_only),
             event_type: text(&self.event_type),
             summary_only: self.summary_only[i],
+            vouch: crate::integrity::Vouch::NotVouched,
         })
     }
 

@@ -15,6 +15,7 @@ use yew::prelude::*;
 
 use super::engine::Engine;
 use super::files::{self, DroppedItems, PickedFile};
+use super::integrity_view::IntegrityView;
 use super::orgs_view::OrgsView;
 use super::rules_view::RulesView;
 use super::timeline_view::{Scope, TimelineView};
@@ -60,6 +61,7 @@ pub enum Tab {
     Events,
     Organization,
     Rules,
+    Integrity,
 }
 
 /// Shared data compared by identity: comparing props must not walk 50,000 ledger rows.
@@ -422,6 +424,7 @@ pub fn app() -> Html {
                     { tab_button(Tab::Events, "Events", "tab-events") }
                     { tab_button(Tab::Organization, "Organization", "tab-organization") }
                     { tab_button(Tab::Rules, "Rules", "tab-rules") }
+                    { tab_button(Tab::Integrity, "Integrity", "tab-integrity") }
                 </nav>
                 // Always mounted (hidden when another tab shows) so the saved rules reach
                 // the worker at once: badges and counts exist before the tab is opened.
@@ -436,6 +439,9 @@ pub fn app() -> Html {
                                   rows_generation={s.rows_generation} scope={s.scope.clone()}
                                   on_show_events={show_events.clone()} />
                 </div>
+                if s.tab == Tab::Integrity {
+                    <IntegrityView engine={(*engine).clone()} generation={s.summary.as_ref().map_or(0, |x| x.generation)} />
+                }
                 if s.tab == Tab::Organization {
                     <OrgsView engine={(*engine).clone()} generation={s.summary.as_ref().map_or(0, |x| x.generation)}
                               on_show_events={show_events.clone()} />
