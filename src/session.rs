@@ -247,7 +247,11 @@ impl Session {
                 index: self.locate(&event_id),
             },
             Request::Suggest { field, prefix } => Response::Suggest {
-                items: self.suggest(field.as_deref(), &prefix),
+                // The integrity column's values are written by validation.
+                items: {
+                    self.validated();
+                    self.suggest(field.as_deref(), &prefix)
+                },
             },
             Request::Rows { offset, len } => {
                 self.refresh_rules();
@@ -357,9 +361,14 @@ impl Session {
         }
     }
 
+    /// Validates if the data changed, and writes each event's integrity column (only
+    /// once a digest is loaded: without one it would say "not-vouched" of everything).
     fn validated(&mut self) {
         if !matches!(&self.integrity, Some((v, _, _)) if *v == self.data_version) {
             let (report, vouch) = self.evidence.validate(self.ledger.len());
+            let labels: Vec<&str> = vouch.iter().map(|v| v.as_str()).collect();
+            self.store
+                .set_integrity((!report.digests.is_empty()).then_some(&labels[..]));
             self.integrity = Some((self.data_version, report, vouch));
         }
     }
@@ -499,6 +508,7 @@ impl Session {
         scope: ViewFilter,
         query: &TimelineQuery,
     ) -> crate::timeline::TimelineAnswer {
+        self.validated();
         let version = self.data_version;
         if !matches!(&self.scope, Some((f, v, _)) if *f == scope && *v == version) {
             let ids = self.scope_ids(&scope);

@@ -416,3 +416,54 @@ fn bad_evidence_files_are_named_with_their_position() {
     );
     assert!(session.integrity().notes.len() >= 2);
 }
+
+#[test]
+fn each_event_carries_its_file_state_as_a_facet_and_a_query_field() {
+    use trailglass::protocol::ViewFilter;
+    use trailglass::timeline::{Facet, TimelineQuery};
+    let mut session = load("edited-log");
+    let ask = |session: &mut Session, query: &str| {
+        session.timeline(
+            ViewFilter::All,
+            &TimelineQuery {
+                query: query.to_owned(),
+                time: None,
+                descending: false,
+            },
+        )
+    };
+    let all = ask(&mut session, "");
+    let facet = all
+        .facets
+        .iter()
+        .find(|f| f.facet == Facet::Integrity)
+        .unwrap();
+    let counts: Vec<(&str, u32)> = facet
+        .values
+        .iter()
+        .map(|v| (v.value.as_str(), v.count))
+        .collect();
+    // 7 listed files of 2 events (one altered), 3 us-west-2 files of 2 events.
+    assert_eq!(
+        counts,
+        [("vouched", 12), ("not-vouched", 6), ("altered", 2)]
+    );
+    assert_eq!(ask(&mut session, "integrity:altered").total, 2);
+    assert_eq!(ask(&mut session, "-integrity:vouched").total, 8);
+
+    // Without any digest loaded, no event has a value (the facet stays empty).
+    let mut plain = Session::default();
+    for (path, bytes) in tree("trail") {
+        if path.contains("/CloudTrail/") {
+            plain.add_file(&path, &bytes);
+        }
+    }
+    plain.finish();
+    let all = ask(&mut plain, "");
+    let facet = all
+        .facets
+        .iter()
+        .find(|f| f.facet == Facet::Integrity)
+        .unwrap();
+    assert!(facet.values.is_empty(), "{:?}", facet.values);
+}
