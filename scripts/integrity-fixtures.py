@@ -11,12 +11,16 @@ Digests are built and signed as AWS documents ("CloudTrail digest file structure
 with hashes of the uncompressed bytes.
 
 Usage: python3 scripts/integrity-fixtures.py [OUT_DIR]
+       python3 scripts/integrity-fixtures.py --sign TRAIL_DIR
+The second form adds hourly digest chains (per account and region), a key file and the
+newest digests' head-object files to a trail made by `cargo run --example generate`
+(for examples/integrity.rs and BENCHMARKS.md).
 """
 import base64, copy, gzip, hashlib, io, json, os, shutil, sys
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+OUT = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] != "--sign" else os.path.join(
     os.path.dirname(__file__), "..", "tests", "fixtures", "integrity")
 ORG, ACCOUNT, TRAIL, BUCKET, HOME = "o-exampleorg1", "111122223333", "org-trail", "trail-bucket", "us-east-1"
 DAY = "2026/01/01"
@@ -246,4 +250,64 @@ def main():
     print(f"wrote {len(cases)} trees to {OUT}; key fingerprint {FINGERPRINT}")
 
 
-main()
+def sign_trail(root):
+    """Hourly digests for every (account, region, hour) with log files, chained."""
+    import re
+    from collections import defaultdict
+    pattern = re.compile(r"^(\d{12})_CloudTrail_([a-z0-9-]+)_(\d{8}T\d{2})(\d{2})Z_.*\.json\.gz$")
+    groups = defaultdict(list)
+    for d, _, names in os.walk(root):
+        for name in names:
+            m = pattern.match(name)
+            if not m:
+                continue
+            path = os.path.join(d, name)
+            rel = os.path.relpath(path, root)
+            key = rel[rel.index("AWSLogs/"):]
+            with open(path, "rb") as f:
+                first = gzip.GzipFile(fileobj=f).read()
+            groups[(m[1], m[2])].append((m[3], key, hashlib.sha256(first).hexdigest()))
+    digests = 0
+    for (account, region), files in sorted(groups.items()):
+        hours = defaultdict(list)
+        for hour, key, sha in files:
+            hours[hour].append((key, sha))
+        prev = None
+        for hour in sorted(hours):
+            y, mo, da, hh = hour[:4], hour[4:6], hour[6:8], hour[9:11]
+            start = f"{y}-{mo}-{da}T{hh}:00:00Z"
+            end_h = int(hh) + 1
+            # Ends at the next hour (the day rolls over in the name only; fine for timing).
+            end = f"{y}-{mo}-{da}T{end_h:02d}:00:00Z" if end_h < 24 else f"{y}-{mo}-{da}T23:59:59Z"
+            dkey = (f"AWSLogs/{account}/CloudTrail-Digest/{region}/{y}/{mo}/{da}/"
+                    f"{account}_CloudTrail-Digest_{region}_bench_{region}_{y}{mo}{da}T{hh}0000Z.json.gz")
+            body = {
+                "awsAccountId": account, "digestStartTime": start, "digestEndTime": end,
+                "digestS3Bucket": BUCKET, "digestS3Object": dkey,
+                "digestPublicKeyFingerprint": FINGERPRINT, "digestSignatureAlgorithm": "SHA256withRSA",
+                "previousDigestS3Bucket": prev and BUCKET, "previousDigestS3Object": prev and prev[0],
+                "previousDigestHashValue": prev and prev[1], "previousDigestHashAlgorithm": prev and "SHA-256",
+                "previousDigestSignature": prev and prev[2],
+                "logFiles": [{"s3Bucket": BUCKET, "s3Object": k, "hashValue": h, "hashAlgorithm": "SHA-256"}
+                             for k, h in hours[hour]],
+            }
+            data = json.dumps(body).encode()
+            sig = sign(body, data)
+            out = os.path.join(root, dkey)
+            os.makedirs(os.path.dirname(out), exist_ok=True)
+            with open(out, "wb") as f:
+                f.write(gz(data))
+            prev = (dkey, hashlib.sha256(data).hexdigest(), sig)
+            digests += 1
+        trail = Trail()
+        head(trail, prev[0], prev[2])
+        trail.write(root)
+    with open(os.path.join(root, "public-keys.json"), "wb") as f:
+        f.write(key_file(KEY))
+    print(f"signed {digests} digests over {sum(len(v) for v in groups.values())} log files in {root}")
+
+
+if len(sys.argv) > 2 and sys.argv[1] == "--sign":
+    sign_trail(sys.argv[2])
+else:
+    main()
