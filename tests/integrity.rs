@@ -314,6 +314,24 @@ fn a_restarted_chain_is_valid_and_said() {
 }
 
 #[test]
+fn the_same_trail_loaded_twice_is_counted_once_and_still_vouched() {
+    let mut session = Session::default();
+    for _ in 0..2 {
+        for (path, bytes) in tree("trail") {
+            session.add_file(&path, &bytes);
+        }
+        session.finish();
+    }
+    let report = session.integrity().clone();
+    assert_eq!(report.summary.logs_valid, 7);
+    assert_eq!(report.summary.logs_unvouched, 3);
+    assert_eq!(
+        vouch_of(&mut session, "us-east-1-0110"),
+        Vouch::Vouched { digest: digest(1) }
+    );
+}
+
+#[test]
 fn keys_dropped_later_rerun_validation() {
     let mut session = Session::default();
     let (keys, rest): (Vec<_>, Vec<_>) = tree("trail")

@@ -322,16 +322,19 @@ impl Evidence {
         }
 
         // Listed log files, one row each (the first digest to list one names it).
-        let by_name: HashMap<&str, &Loaded> =
-            self.loaded.iter().map(|l| (l.name.as_str(), l)).collect();
+        // A file loaded twice (the same folder again) is one name with two FileIds.
+        let mut by_name: HashMap<&str, Vec<&Loaded>> = HashMap::new();
+        for l in &self.loaded {
+            by_name.entry(l.name.as_str()).or_default().push(l);
+        }
         let mut vouch = vec![Vouch::NotVouched; files];
         let mut logs = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for (i, (found, d)) in digests.iter().enumerate() {
             for lf in &d.json.log_files {
                 let name = file_name(&lf.s3_object);
-                let loaded = by_name.get(name);
-                let status = match loaded {
+                let loaded = by_name.get(name).map_or(&[][..], Vec::as_slice);
+                let status = match loaded.first() {
                     None => LogStatus::NotLoaded,
                     Some(l) => match (l.content, unhex(&lf.hash_value)) {
                         (Some(c), Some(h)) if h == c.sha256 && c.trailing => {
@@ -341,7 +344,10 @@ impl Evidence {
                         _ => LogStatus::HashMismatch,
                     },
                 };
-                if let Some(slot) = loaded.and_then(|l| vouch.get_mut(l.file.0 as usize)) {
+                for l in loaded {
+                    let Some(slot) = vouch.get_mut(l.file.0 as usize) else {
+                        continue;
+                    };
                     let digest = (*found).clone();
                     match status {
                         LogStatus::HashMismatch | LogStatus::TrailingData
@@ -386,10 +392,9 @@ impl Evidence {
                 _ => summary.logs_invalid += 1,
             }
         }
-        summary.logs_unvouched = self
-            .loaded
-            .iter()
-            .filter(|l| vouch.get(l.file.0 as usize) == Some(&Vouch::NotVouched))
+        summary.logs_unvouched = by_name
+            .values()
+            .filter(|l| vouch.get(l[0].file.0 as usize) == Some(&Vouch::NotVouched))
             .count() as u32;
 
         let report = Report {
