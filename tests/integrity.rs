@@ -485,3 +485,46 @@ fn each_event_carries_its_file_state_as_a_facet_and_a_query_field() {
         .unwrap();
     assert!(facet.values.is_empty(), "{:?}", facet.values);
 }
+
+#[test]
+fn fast_verification_agrees_with_the_rsa_crate() {
+    use rsa::Pkcs1v15Sign;
+    use sha2::{Digest, Sha256};
+    use trailglass::integrity::parse::{hex, read_digest, read_keys, unhex};
+    let files = tree("trail");
+    let get = |suffix: &str| &files.iter().find(|(p, _)| p.ends_with(suffix)).unwrap().1;
+    let (keys, _) = read_keys("k", get("public-keys-us-east-1.json")).unwrap();
+    let key = &keys[0];
+    let d0 = read_digest("d0", get("20260101T000000Z.json.gz")).unwrap();
+    let d1 = read_digest("d1", get("20260101T010000Z.json.gz")).unwrap();
+    let signature = unhex(d1.json.previous_digest_signature.as_deref().unwrap()).unwrap();
+    let j = &d0.json;
+    let signed = format!(
+        "{}\n{}/{}\n{}\nnull",
+        j.digest_end_time,
+        j.digest_s3_bucket,
+        j.digest_s3_object,
+        hex(&d0.sha256)
+    );
+    let verifier = key.verifier.as_ref().unwrap();
+    let crate_says = |message: &[u8], sig: &[u8]| {
+        let hashed = Sha256::digest(message);
+        key.key
+            .verify(Pkcs1v15Sign::new::<Sha256>(), &hashed, sig)
+            .is_ok()
+    };
+    assert!(verifier.verify(signed.as_bytes(), &signature));
+    assert!(crate_says(signed.as_bytes(), &signature));
+    // Single-bit changes of the signature fail both ways.
+    for i in (0..signature.len() * 8).step_by(97) {
+        let mut bad = signature.clone();
+        bad[i / 8] ^= 1 << (i % 8);
+        assert!(!verifier.verify(signed.as_bytes(), &bad));
+        assert!(!crate_says(signed.as_bytes(), &bad));
+    }
+    let other = signed.replacen("2026", "2027", 1);
+    assert!(!verifier.verify(other.as_bytes(), &signature));
+    assert!(!crate_says(other.as_bytes(), &signature));
+    assert!(!verifier.verify(signed.as_bytes(), &signature[1..]));
+    assert!(!verifier.verify(signed.as_bytes(), &[0xff; 256]));
+}

@@ -19,6 +19,7 @@
 
 mod coverage;
 pub mod parse;
+pub mod verify;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -180,7 +181,13 @@ pub struct Evidence {
     heads: HashMap<String, String>,
     loaded: Vec<Loaded>,
     notes: Vec<String>,
+    /// Signature checks already done, by (digest hash, signature, key fingerprint):
+    /// validation reruns whenever files arrive, and each RSA check is done once.
+    verified: std::cell::RefCell<HashMap<CheckKey, bool>>,
 }
+
+/// (digest hash, signature hex, key fingerprint).
+type CheckKey = ([u8; 32], String, String);
 
 /// What became of a file offered to [`Evidence::offer`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -470,16 +477,26 @@ impl Evidence {
             hex(&d.sha256),
             j.previous_digest_signature.as_deref().unwrap_or("null")
         );
-        let hashed = Sha256::digest(signed.as_bytes());
-        match key
-            .key
-            .verify(Pkcs1v15Sign::new::<Sha256>(), &hashed, &signature)
-        {
-            Ok(()) => (
+        let cache_key = (d.sha256, hex(&signature), key.fingerprint.clone());
+        let cached = self.verified.borrow().get(&cache_key).copied();
+        let verified = cached.unwrap_or_else(|| {
+            let ok = match &key.verifier {
+                Some(v) => v.verify(signed.as_bytes(), &signature),
+                None => {
+                    let hashed = Sha256::digest(signed.as_bytes());
+                    let scheme = Pkcs1v15Sign::new::<Sha256>();
+                    key.key.verify(scheme, &hashed, &signature).is_ok()
+                }
+            };
+            self.verified.borrow_mut().insert(cache_key, ok);
+            ok
+        });
+        match verified {
+            true => (
                 DigestStatus::Valid,
                 format!("signed by key {}", key.fingerprint),
             ),
-            Err(_) => (
+            false => (
                 DigestStatus::SignatureInvalid,
                 format!(
                     "the signature does not match its content (key {})",

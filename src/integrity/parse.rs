@@ -9,6 +9,7 @@ use base64::Engine;
 use md5::Md5;
 use rsa::pkcs1::{DecodeRsaPublicKey, EncodeRsaPublicKey};
 use rsa::pkcs8::DecodePublicKey;
+use rsa::traits::PublicKeyParts;
 use rsa::RsaPublicKey;
 use serde::Deserialize;
 use sha2::{Digest as _, Sha256};
@@ -99,6 +100,9 @@ pub struct PublicKey {
     /// key was given as SPKI.
     pub pkcs1_fingerprint: String,
     pub key: RsaPublicKey,
+    /// The same key, ready for fast verification (`None`: not a key AWS issues; the
+    /// `rsa` crate verifies instead).
+    pub verifier: Option<super::verify::Verifier>,
     pub valid_from: Option<EpochMillis>,
     pub valid_to: Option<EpochMillis>,
 }
@@ -188,7 +192,9 @@ pub fn read_keys(path: &str, bytes: &[u8]) -> Result<(Vec<PublicKey>, Vec<String
         };
         let valid_from = time(&k.start, "ValidityStartTime", &mut notes);
         let valid_to = time(&k.end, "ValidityEndTime", &mut notes);
+        let verifier = super::verify::Verifier::new(&key.n().to_bytes_be(), &key.e().to_bytes_be());
         keys.push(PublicKey {
+            verifier,
             fingerprint,
             pkcs1_fingerprint,
             key,
