@@ -16,12 +16,24 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use super::engine::Engine;
-use crate::integrity::{CoverageRow, Report};
+use crate::integrity::{CoverageRow, DigestStatus, LogStatus, Report};
 use crate::protocol::{Request, Response};
 use crate::time::{format_iso, HOUR};
 
 /// Pixels per hour on the coverage map.
 const CELL_PX: u32 = 6;
+/// Most digest (and log) rows drawn, problems first; the rest are counted (a day of a big
+/// organization is ~10,000 digests, nearly all valid).
+const ROWS: usize = 500;
+
+/// Rows whose status is not `valid` first, at most [`ROWS`]; and how many are left out.
+fn problems_first<T>(rows: &[T], valid: impl Fn(&T) -> bool) -> (Vec<&T>, usize) {
+    let mut sorted: Vec<&T> = rows.iter().collect();
+    sorted.sort_by_key(|r| valid(r));
+    let hidden = sorted.len().saturating_sub(ROWS);
+    sorted.truncate(ROWS);
+    (sorted, hidden)
+}
 
 #[derive(Properties, PartialEq)]
 pub struct IntegrityProps {
@@ -57,6 +69,11 @@ pub fn integrity_view(props: &IntegrityProps) -> Html {
         "ready"
     };
     let s = &r.summary;
+    let (digests, digests_hidden) = problems_first(&r.digests, |d| d.status == DigestStatus::Valid);
+    let (logs, logs_hidden) = problems_first(&r.logs, |l| l.status == LogStatus::Valid);
+    let more = |n: usize| {
+        (n > 0).then(|| html! { <p class="muted more">{format!("… and {n} more, all valid")}</p> })
+    };
     html! {
         <section class="integrity" data-testid="integrity-view" data-state={state}>
             <div class="integrity-summary" data-testid="integrity-summary"
@@ -82,7 +99,7 @@ pub fn integrity_view(props: &IntegrityProps) -> Html {
                 <div class="table-wrap"><table class="integrity-table">
                     <thead><tr><th>{"Status"}</th><th>{"Digest"}</th><th>{"Account"}</th><th>{"Region"}</th><th>{"Covers (UTC)"}</th><th>{"Logs"}</th><th>{"Why"}</th></tr></thead>
                     <tbody>
-                    { for r.digests.iter().map(|d| html! {
+                    { for digests.iter().map(|d| html! {
                         <tr data-testid="integrity-digest" data-file={d.file.clone()} data-status={d.status.as_str()}>
                             <td><span class={classes!("status", d.status.as_str())}>{d.status.as_str()}</span></td>
                             <td class="path">{&d.file}</td><td>{&d.account}</td><td>{&d.region}</td>
@@ -92,11 +109,12 @@ pub fn integrity_view(props: &IntegrityProps) -> Html {
                     }) }
                     </tbody>
                 </table></div>
+                { for more(digests_hidden) }
                 <h3>{format!("Log files listed by digests ({})", r.logs.len())}</h3>
                 <div class="table-wrap"><table class="integrity-table">
                     <thead><tr><th>{"Status"}</th><th>{"Log file"}</th><th>{"Listed by"}</th></tr></thead>
                     <tbody>
-                    { for r.logs.iter().map(|l| html! {
+                    { for logs.iter().map(|l| html! {
                         <tr data-testid="integrity-log" data-file={l.file.clone()} data-status={l.status.as_str()}>
                             <td><span class={classes!("status", l.status.as_str())}>{l.status.as_str()}</span></td>
                             <td class="path">{&l.file}</td><td class="path muted">{&l.digest}</td>
@@ -104,6 +122,7 @@ pub fn integrity_view(props: &IntegrityProps) -> Html {
                     }) }
                     </tbody>
                 </table></div>
+                { for more(logs_hidden) }
             }
         </section>
     }
