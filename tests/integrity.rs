@@ -3,36 +3,24 @@
 //! the real session like a dropped folder.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use trailglass::ingest::{Format, Limits};
 use trailglass::integrity::{DigestStatus, LogStatus, Report, Vouch};
 use trailglass::protocol::{Chunk, Request, Response};
 use trailglass::session::Session;
 
-fn root(case: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/integrity")
-        .join(case)
-}
+#[path = "support/fixtures.rs"]
+mod support;
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
+fn root(case: &str) -> PathBuf {
+    support::fixtures().join("integrity").join(case)
 }
 
 /// Every file of a case, as (path relative to the case, bytes), sorted.
 fn tree(case: &str) -> Vec<(String, Vec<u8>)> {
     let base = root(case);
-    let mut paths = Vec::new();
-    files(&base, &mut paths);
-    paths.sort();
+    let paths = support::all_files(&base);
     paths
         .into_iter()
         .map(|p| {
