@@ -17,6 +17,9 @@ const SHA256_PREFIX: [u8; 19] = [
     0x00, 0x04, 0x20,
 ];
 
+/// Largest modulus accepted: 8192 bits.
+const MAX_MODULUS_BYTES: usize = 1024;
+
 /// A public key ready to verify with.
 #[derive(Clone, Debug)]
 pub struct Verifier {
@@ -37,7 +40,12 @@ impl Verifier {
     pub fn new(modulus_be: &[u8], exponent_be: &[u8]) -> Option<Verifier> {
         let modulus_be = trim(modulus_be);
         let exponent_be = trim(exponent_be);
-        if modulus_be.is_empty() || modulus_be[modulus_be.len() - 1] & 1 == 0 {
+        // Setting up costs the modulus's size squared: a hostile key file must not stall
+        // the worker (AWS keys are 2048 bits).
+        if modulus_be.is_empty()
+            || modulus_be.len() > MAX_MODULUS_BYTES
+            || modulus_be[modulus_be.len() - 1] & 1 == 0
+        {
             return None;
         }
         if exponent_be.len() > 8 || exponent_be.is_empty() {
@@ -226,5 +234,10 @@ mod tests {
             assert_eq!(got, want, "m = {m}");
         }
         assert!(Verifier::new(&[0x10], &[3]).is_none(), "even modulus");
+        assert!(
+            Verifier::new(&[0xff; 1025], &[3]).is_none(),
+            "over 8192 bits"
+        );
+        assert!(Verifier::new(&[0xff; 1024], &[3]).is_some());
     }
 }
