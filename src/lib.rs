@@ -13,6 +13,7 @@ pub mod detail;
 pub mod display;
 pub mod event;
 pub mod ingest;
+pub mod integrity;
 pub mod intern;
 pub mod orgs;
 pub mod protocol;

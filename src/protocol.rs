@@ -57,6 +57,11 @@ pub enum Request {
         field: Option<String>,
         prefix: String,
     },
+    /// Digest validation of everything loaded, and the coverage map (rerun whenever
+    /// files, keys or head-object files have arrived since).
+    Integrity,
+    /// What the loaded digests say about one event's file.
+    Vouch { id: EventId },
 }
 
 impl Request {
@@ -149,6 +154,14 @@ pub enum Response {
     /// (text, events having it), most frequent first; counts are 0 for field names.
     Suggest {
         items: Vec<(String, u32)>,
+    },
+    Integrity {
+        generation: u32,
+        report: Box<crate::integrity::Report>,
+    },
+    Vouch {
+        id: EventId,
+        vouch: crate::integrity::Vouch,
     },
 }
 

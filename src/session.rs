@@ -54,6 +54,10 @@ pub struct Session {
     envelope_cache_events: Option<usize>,
     /// The file being streamed in slices ([`Request::AddChunk`]), if one is open.
     open: Option<OpenFile>,
+    /// Digests, keys, head-object signatures and log hashes, for validation.
+    evidence: crate::integrity::Evidence,
+    /// The validation of the data at a version, and each file's vouch.
+    integrity: Option<(u32, crate::integrity::Report, Vec<crate::integrity::Vouch>)>,
 }
 
 /// A file arriving in slices: its streamer, and what the store made of its records so far.
@@ -245,10 +249,15 @@ impl Session {
                 index: self.locate(&event_id),
             },
             Request::Suggest { field, prefix } => Response::Suggest {
-                items: self.suggest(field.as_deref(), &prefix),
+                // The integrity column's values are written by validation.
+                items: {
+                    self.validated();
+                    self.suggest(field.as_deref(), &prefix)
+                },
             },
             Request::Rows { offset, len } => {
                 self.refresh_rules();
+                self.validated();
                 let view = self.view_ids();
                 let (skip, take) = (offset as usize, len.min(1000) as usize);
                 let page: Vec<EventId> = if self.descending {
@@ -272,6 +281,7 @@ impl Session {
                             .filter(|r| r.matches(id))
                             .map(|r| r.spec.name.clone())
                             .collect();
+                        row.vouch = self.vouch(id);
                         Some(row)
                     })
                     .collect();
@@ -282,6 +292,14 @@ impl Session {
                     rows,
                 }
             }
+            Request::Integrity => Response::Integrity {
+                generation: self.generation,
+                report: Box::new(self.integrity().clone()),
+            },
+            Request::Vouch { id } => Response::Vouch {
+                id,
+                vouch: self.vouch(id),
+            },
             Request::Detail { id } => Response::Detail {
                 generation: self.generation,
                 file: self.file_path(id),
@@ -303,8 +321,60 @@ impl Session {
             streamer.finish(emit)
         });
         counts.write_to(&mut report);
+        self.take_evidence(file, Some(bytes), &mut report);
         self.ledger.push(report);
         &self.ledger[self.ledger.len() - 1]
+    }
+
+    /// What a file brings to validation: evidence (a whole file's bytes: digests, keys
+    /// and head-object files are small, never streamed), and a log's hash.
+    fn take_evidence(&mut self, file: FileId, bytes: Option<&[u8]>, report: &mut FileReport) {
+        use crate::integrity::Taken;
+        if let Some(bytes) = bytes {
+            let format = match self.evidence.offer(&report.path.clone(), bytes, report) {
+                Taken::Keys => ingest::Format::DigestPublicKeys,
+                Taken::HeadObject => ingest::Format::DigestHeadObject,
+                Taken::Digest | Taken::No => return self.evidence.loaded(file, report),
+            };
+            // Not a CloudTrail file's problems: what it is.
+            report.format = format;
+            report.issues.clear();
+            report.skipped = 0;
+        }
+        self.evidence.loaded(file, report);
+    }
+
+    /// Validates everything loaded (once per data version).
+    pub fn integrity(&mut self) -> &crate::integrity::Report {
+        self.validated();
+        match &self.integrity {
+            Some((_, report, _)) => report,
+            None => unreachable!("validated() just set it"),
+        }
+    }
+
+    /// What the loaded digests say about an event's file.
+    pub fn vouch(&mut self, id: EventId) -> crate::integrity::Vouch {
+        self.validated();
+        let file = self.store.file(id);
+        match (&self.integrity, file) {
+            (Some((_, _, vouch)), Some(file)) => {
+                vouch.get(file.0 as usize).cloned().unwrap_or_default()
+            }
+            _ => crate::integrity::Vouch::NotVouched,
+        }
+    }
+
+    /// Validates if the data changed, and writes each event's integrity column (only
+    /// once a digest is loaded: without one it would say "not-vouched" of everything).
+    fn validated(&mut self) {
+        if !matches!(&self.integrity, Some((v, _, _)) if *v == self.data_version) {
+            let (report, vouch) = self.evidence.validate(self.ledger.len());
+            let labels: Vec<&str> = vouch.iter().map(|v| v.as_str()).collect();
+            self.store
+                .set_integrity((!report.digests.is_empty()).then_some(&labels[..]));
+            self.integrity = Some((self.data_version, report, vouch));
+        }
     }
 
     /// Ingests the next slice of a file read in slices; records go to the store as they
@@ -333,8 +403,9 @@ impl Session {
             self.open = Some(open);
             return None;
         }
-        let index = open.file.0 as usize;
+        let (index, file) = (open.file.0 as usize, open.file);
         let mut report = self.close(open);
+        self.evidence.loaded(file, &report);
         if let Some(detail) = chunk.read_error {
             report.issues.push(ingest::IngestError::new(
                 ingest::Position::File,
@@ -505,6 +576,7 @@ impl Session {
         scope: ViewFilter,
         query: &TimelineQuery,
     ) -> crate::timeline::TimelineAnswer {
+        self.validated();
         let version = self.data_version;
         if !matches!(&self.scope, Some((f, v, _)) if *f == scope && *v == version) {
             let ids = self.scope_ids(&scope);

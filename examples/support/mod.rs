@@ -6,12 +6,19 @@ use std::path::{Path, PathBuf};
 
 /// Every `.json.gz` file under `dir`, sorted (the order the page reads a folder in).
 pub fn gz_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = all_files(dir);
+    files.retain(|p| p.to_string_lossy().ends_with(".json.gz"));
+    files
+}
+
+/// Every file under `dir`, sorted.
+pub fn all_files(dir: &Path) -> Vec<PathBuf> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 walk(&path, out);
-            } else if path.to_string_lossy().ends_with(".json.gz") {
+            } else {
                 out.push(path);
             }
         }

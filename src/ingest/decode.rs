@@ -3,12 +3,15 @@
 use std::borrow::Cow;
 
 use super::gzip::{GzError, GzStream};
-use super::{ErrorKind, Limits, Position, Sink};
+use super::{Content, ErrorKind, Limits, Position, Sink};
+use sha2::{Digest, Sha256};
 
 pub(super) struct Decoded<'a> {
     /// `None` when the bytes can't be read as text at all.
     pub text: Option<Cow<'a, str>>,
     pub compressed: bool,
+    /// The content's hash, for files named as log objects ([`super::is_log_object`]).
+    pub content: Option<Content>,
 }
 
 pub(super) const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
@@ -19,11 +22,13 @@ pub(super) fn decode<'a>(
     limits: &Limits,
     sink: &mut Sink,
 ) -> Decoded<'a> {
+    let hashing = super::is_log_object(path);
     if bytes.starts_with(&GZIP_MAGIC) {
-        let plain = gunzip(bytes, limits, sink);
+        let (plain, content) = gunzip(bytes, limits, sink, hashing);
         return Decoded {
             text: Some(Cow::Owned(to_text(&plain, sink).into_owned())),
             compressed: true,
+            content,
         };
     }
     if path.to_ascii_lowercase().ends_with(".gz") {
@@ -40,21 +45,37 @@ pub(super) fn decode<'a>(
             return Decoded {
                 text: None,
                 compressed: false,
+                content: None,
             };
         }
     }
     Decoded {
         text: Some(to_text(bytes, sink)),
         compressed: false,
+        content: hashing.then(|| Content {
+            sha256: Sha256::digest(bytes).into(),
+            trailing: false,
+        }),
     }
 }
 
-fn gunzip(bytes: &[u8], limits: &Limits, sink: &mut Sink) -> Vec<u8> {
+/// The decompressed bytes (up to the cap), and with `hashing` their [`Content`] (none
+/// when cut at the cap: the hash would be of part of the file).
+fn gunzip(
+    bytes: &[u8],
+    limits: &Limits,
+    sink: &mut Sink,
+    hashing: bool,
+) -> (Vec<u8>, Option<Content>) {
     let cap = limits.max_decompressed_bytes;
     // Decode one byte past the cap so "exactly at the cap" and "over it" differ.
     let limit = usize::try_from(cap.saturating_add(1)).unwrap_or(usize::MAX);
     let mut out = Vec::with_capacity(bytes.len().saturating_mul(8).min(limit));
-    let mut gz = GzStream::new();
+    let mut gz = if hashing {
+        GzStream::hashing()
+    } else {
+        GzStream::new()
+    };
     let mut rest = bytes;
     while !rest.is_empty() && out.len() < limit {
         let used = gz.push(rest, &mut out, limit);
@@ -69,7 +90,7 @@ fn gunzip(bytes: &[u8], limits: &Limits, sink: &mut Sink) -> Vec<u8> {
             Position::Decompressed { offset: cap },
             ErrorKind::TooLarge { cap },
         );
-        return out;
+        return (out, None);
     }
     if let Err(e) = gz.finish() {
         sink.issue(
@@ -79,7 +100,10 @@ fn gunzip(bytes: &[u8], limits: &Limits, sink: &mut Sink) -> Vec<u8> {
             gzip_error(e),
         );
     }
-    out
+    let content = gz
+        .content()
+        .map(|(sha256, trailing)| Content { sha256, trailing });
+    (out, content)
 }
 
 /// The ledger's words for a gzip stream that stopped early.

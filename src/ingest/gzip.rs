@@ -8,6 +8,7 @@
 //! an amount that depends on buffer sizes).
 
 use flate2::{Crc, Decompress, FlushDecompress, Status};
+use sha2::{Digest, Sha256};
 
 /// Why a gzip stream stopped early.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,6 +48,14 @@ pub(super) struct GzStream {
     /// Bytes the current member has decoded (where inflate's window is).
     member_out: u64,
     window: Box<[u8]>,
+    /// SHA-256 of the first member's output, while it is being decoded (see [`hashing`]).
+    ///
+    /// [`hashing`]: GzStream::hashing
+    hash: Option<Box<Sha256>>,
+    /// The first member's SHA-256, once it has ended.
+    first: Option<[u8; 32]>,
+    /// Bytes came after the first member.
+    trailing: bool,
 }
 
 impl GzStream {
@@ -57,7 +66,30 @@ impl GzStream {
             crc: Crc::new(),
             member_out: 0,
             window: vec![0; WINDOW as usize].into_boxed_slice(),
+            hash: None,
+            first: None,
+            trailing: false,
         }
+    }
+
+    /// Also hashes the first member's output as it is decoded: a digest's `hashValue`
+    /// covers exactly that, and anything after it is what `validate-logs` calls trailing.
+    pub fn hashing() -> Self {
+        GzStream {
+            hash: Some(Box::default()),
+            ..GzStream::new()
+        }
+    }
+
+    /// The first member's SHA-256 (of what it decoded so far, if it never ended) and
+    /// whether bytes followed it; `None` unless made with [`GzStream::hashing`].
+    pub fn content(&self) -> Option<([u8; 32], bool)> {
+        let sha = match (&self.first, &self.hash) {
+            (Some(first), _) => *first,
+            (None, Some(hash)) => hash.as_ref().clone().finalize().into(),
+            (None, None) => return None,
+        };
+        Some((sha, self.trailing))
     }
 
     /// Decodes from `input` into `out` until the input is used up or `out` holds at least
@@ -72,6 +104,7 @@ impl GzStream {
                     if input.is_empty() {
                         break;
                     }
+                    self.trailing = true;
                     self.inflate.reset(false);
                     self.crc.reset();
                     self.member_out = 0;
@@ -109,6 +142,9 @@ impl GzStream {
                     let made = (self.inflate.total_out() - out0) as usize;
                     out.extend_from_slice(&self.window[..made]);
                     self.crc.update(&self.window[..made]);
+                    if let Some(hash) = &mut self.hash {
+                        hash.update(&self.window[..made]);
+                    }
                     self.member_out += made as u64;
                     input = &input[used..];
                     match result {
@@ -130,6 +166,9 @@ impl GzStream {
                     if tail.len() == 8 {
                         let crc = u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]);
                         let len = u32::from_le_bytes([tail[4], tail[5], tail[6], tail[7]]);
+                        if let Some(hash) = self.hash.take() {
+                            self.first = Some(hash.finalize().into());
+                        }
                         self.state = if crc == self.crc.sum() && len == self.crc.amount() {
                             State::Between
                         } else {

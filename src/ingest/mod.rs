@@ -60,6 +60,10 @@ pub enum Format {
     /// `{"Records":[...]}`: S3 delivery files and the console's JSON export.
     CloudTrailRecords,
     CloudTrailDigest,
+    /// `aws cloudtrail list-public-keys` output: keys for digest validation.
+    DigestPublicKeys,
+    /// `aws s3api head-object` output for a digest (`NAME.head-object.json`): its signature.
+    DigestHeadObject,
     ConsoleCsv,
     /// The CSV result of the Athena or CloudTrail Lake query "Run this elsewhere" writes.
     QueryResults,
@@ -92,6 +96,8 @@ impl Format {
         match self {
             Format::CloudTrailRecords => "cloudtrail-records",
             Format::CloudTrailDigest => "cloudtrail-digest",
+            Format::DigestPublicKeys => "cloudtrail-public-keys",
+            Format::DigestHeadObject => "digest-head-object",
             Format::ConsoleCsv => "console-csv",
             Format::QueryResults => "query-results-csv",
             Format::LookupEvents => "lookup-events",
@@ -114,6 +120,8 @@ impl Format {
         match self {
             Format::CloudTrailRecords => "CloudTrail log file ({\"Records\": [...]})",
             Format::CloudTrailDigest => "CloudTrail digest file (no events)",
+            Format::DigestPublicKeys => "CloudTrail public keys (for digest validation)",
+            Format::DigestHeadObject => "a digest's S3 metadata: its signature",
             Format::ConsoleCsv => "Console Event history CSV (summary only)",
             Format::QueryResults => "Athena / CloudTrail Lake query result (CSV)",
             Format::LookupEvents => "lookup-events output",
@@ -308,6 +316,28 @@ pub struct FileReport {
     pub issues: Vec<IngestError>,
     /// Things worth knowing that lost nothing (e.g. "CONTROL_MESSAGE skipped").
     pub notes: Vec<String>,
+    /// What a digest vouches for, for files named as CloudTrail log objects
+    /// ([`is_log_object`]); computed while the file is read.
+    #[serde(default)]
+    pub content: Option<Content>,
+}
+
+/// What a CloudTrail digest's `hashValue` is checked against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Content {
+    /// SHA-256 of the uncompressed bytes (a gzip file's first member).
+    pub sha256: [u8; 32],
+    /// Bytes follow the first gzip member: records no digest hash covers.
+    pub trailing: bool,
+}
+
+/// Files named as CloudTrail delivers log objects (`ACCOUNT_CloudTrail_REGION_…`) are
+/// hashed as they are read, so a digest loaded before or after them can vouch for them;
+/// other files are not (hashing costs CPU and no digest can name them).
+pub fn is_log_object(path: &str) -> bool {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    (name.contains("_CloudTrail_") || name.contains("_CloudTrail-Insight_"))
+        && !name.contains("_CloudTrail-Digest_")
 }
 
 /// A file's records and its report.
@@ -352,6 +382,10 @@ pub fn ingest_file(path: &str, bytes: &[u8], limits: &Limits) -> Ingested {
         decoded_bytes: decoded.text.as_ref().map_or(0, |t| t.len() as u64),
         records: records.len() as u64,
     });
+    let report = FileReport {
+        content: decoded.content,
+        ..report
+    };
     Ingested { report, records }
 }
 
@@ -436,6 +470,7 @@ impl Sink {
             skipped: skipped + self.dropped_issues,
             issues,
             notes: self.notes,
+            content: None,
         }
     }
 

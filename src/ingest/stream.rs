@@ -35,10 +35,11 @@ use super::decode::{gzip_error, looks_textual, GZIP_MAGIC};
 use super::gzip::GzStream;
 use super::json::{self, is_recordish, TOP_RECORD_MAX};
 use super::{
-    ingest_file, text_position_at, ErrorKind, FileReport, Format, IngestError, Limits, Origin,
-    Position, Sink, Summary,
+    ingest_file, text_position_at, Content, ErrorKind, FileReport, Format, IngestError, Limits,
+    Origin, Position, Sink, Summary,
 };
 use crate::event::Record;
+use sha2::{Digest, Sha256};
 
 /// Decompressed bytes handled at a time (a gzip slice can hold a thousand times more).
 const PIECE: usize = 1 << 20;
@@ -74,6 +75,9 @@ pub struct Streamer {
     head: String,
     /// Bytes of `buf` searched for the first line's end while detecting.
     searched: usize,
+    /// Hash the content ([`super::is_log_object`]): gzip in [`GzStream`], plain text here.
+    hashing: bool,
+    plain_hash: Option<Box<Sha256>>,
 }
 
 enum Source {
@@ -163,6 +167,8 @@ impl Streamer {
             records: 0,
             head: String::new(),
             searched: 0,
+            hashing: super::is_log_object(path),
+            plain_hash: None,
         }
     }
 
@@ -230,12 +236,26 @@ impl Streamer {
         if matches!(self.mode, Mode::Detect) {
             self.mode = Mode::Whole;
         }
-        match std::mem::replace(&mut self.mode, Mode::Whole) {
-            Mode::Whole | Mode::Detect => self.finish_whole(emit),
+        let content = self.content();
+        let mut report = match std::mem::replace(&mut self.mode, Mode::Whole) {
+            Mode::Whole | Mode::Detect => return self.finish_whole(emit),
             Mode::Records(scan) => self.finish_records(*scan, emit),
             Mode::Lines(lines) => self.finish_lines(lines, emit),
             Mode::Tail(tail) => self.finish_tail(*tail, emit),
-        }
+        };
+        report.content = content;
+        report
+    }
+
+    /// The content's hash ([`Content`]) of a file streamed (one read whole has it from
+    /// [`ingest_file`]), once the input is over.
+    fn content(&mut self) -> Option<Content> {
+        let (sha256, trailing) = match &self.source {
+            Source::Gzip(gz) => gz.content()?,
+            Source::Plain => (self.plain_hash.take()?.finalize().into(), false),
+            Source::Sniff => return None,
+        };
+        Some(Content { sha256, trailing })
     }
 
     fn keep_raw(&mut self, chunk: &[u8]) {
@@ -252,7 +272,15 @@ impl Streamer {
             return None;
         }
         if self.raw.starts_with(&GZIP_MAGIC) {
-            return Some(Some(Source::Gzip(Box::new(GzStream::new()))));
+            let gz = if self.hashing {
+                GzStream::hashing()
+            } else {
+                GzStream::new()
+            };
+            return Some(Some(Source::Gzip(Box::new(gz))));
+        }
+        if self.hashing {
+            self.plain_hash = Some(Box::default());
         }
         if self.path.to_ascii_lowercase().ends_with(".gz") {
             if self.raw.len() < 1024 {
@@ -272,6 +300,9 @@ impl Streamer {
         match &mut self.source {
             Source::Sniff => {}
             Source::Plain => {
+                if let Some(hash) = &mut self.plain_hash {
+                    hash.update(input);
+                }
                 for piece in input.chunks(PIECE) {
                     self.decoded(piece, emit);
                 }
@@ -675,6 +706,8 @@ impl Streamer {
         }
         report.bytes = self.bytes;
         if self.raw_cut {
+            // The hash would be of part of the file.
+            report.content = None;
             let cap = self.limits.max_decompressed_bytes;
             report.issues.insert(
                 0,

@@ -41,6 +41,8 @@ const ALIASES: &[(&str, Target)] = &[
     ("agent", Target::Column(Column::AgentFamily)),
     ("readOnly", Target::Column(Column::ReadOnly)),
     ("eventType", Target::Column(Column::EventType)),
+    // vouched | not-vouched | altered (crate::integrity::Vouch), once digests are loaded.
+    ("integrity", Target::Column(Column::Integrity)),
     ("eventID", Target::Column(Column::EventId)),
 ];
 

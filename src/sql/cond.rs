@@ -379,6 +379,16 @@ impl Where<'_> {
 
     /// A field (alias or path) tested.
     fn field(&mut self, field: &Field, test: &Test) -> Result<Leaf, String> {
+        if let [one] = field.segments() {
+            if crate::timeline::drill::FIELDS
+                .iter()
+                .any(|f| f.eq_ignore_ascii_case(one))
+            {
+                return Err(format!(
+                    "{one}: names what this page reconstructed (an Organizations lifecycle, a watch rule's matches), which SQL does not compute; for a lifecycle, filter on its events' eventID or its requestParameters instead"
+                ));
+            }
+        }
         match resolve(field) {
             Target::Column(column) => {
                 let e = self.column(column)?;
@@ -414,6 +424,9 @@ impl Where<'_> {
             }
             Column::Principal => {
                 return Err("the principal is the viewer's reading of userIdentity (user name, role/session, service…), which SQL does not compute; filter on userIdentity.arn, userIdentity.userName or userIdentity.sessionContext.sessionIssuer.userName instead".into())
+            }
+            Column::Integrity => {
+                return Err("integrity is this page's validation of the loaded digests, which SQL does not compute; run aws cloudtrail validate-logs over the bucket instead".into())
             }
             Column::AgentFamily => {
                 return Err("the user-agent family is the viewer's classification of userAgent, which SQL does not compute; filter on userAgent with a wildcard (userAgent:*terraform*) instead".into())

@@ -64,6 +64,8 @@ pub struct Store {
     agent_family: Vec<Sym>,
     /// "true" / "false" interned, `Sym::NONE` when absent.
     read_only: Vec<Sym>,
+    /// What the loaded digests say about the event's file ([`Store::set_integrity`]).
+    integrity: Vec<Sym>,
     summary_only: Vec<bool>,
     file: Vec<FileId>,
     raw: RawStore,
@@ -100,6 +102,9 @@ pub struct Row {
     /// The file it was read from (filled by the session; the first, for a duplicate).
     #[serde(default)]
     pub file: String,
+    /// What the loaded digests say about the event's file (filled by the session).
+    #[serde(default)]
+    pub vouch: crate::integrity::Vouch,
 }
 
 /// Counts for the load summary.
@@ -183,6 +188,7 @@ impl Store {
             &mut self.user_agent,
             &mut self.agent_family,
             &mut self.read_only,
+            &mut self.integrity,
         ] {
             col.push(Sym::NONE);
         }
@@ -211,6 +217,19 @@ impl Store {
         self.summary_only[i] = r.summary_only;
         self.file[i] = file;
         self.raw.set(RawId(i as u32), &r.raw);
+    }
+
+    /// Sets each event's [`Column::Integrity`] from its file's value (by [`FileId`];
+    /// `None`: no value for any event).
+    pub fn set_integrity(&mut self, by_file: Option<&[&str]>) {
+        let syms: Vec<Sym> = by_file
+            .unwrap_or_default()
+            .iter()
+            .map(|v| self.strings.intern(Some(v)))
+            .collect();
+        for (cell, file) in self.integrity.iter_mut().zip(&self.file) {
+            *cell = syms.get(file.0 as usize).copied().unwrap_or(Sym::NONE);
+        }
     }
 
     /// Re-sorts by (eventTime, eventID) so the order never depends on file order.
@@ -309,6 +328,7 @@ impl Store {
             event_type: text(&self.event_type),
             summary_only: self.summary_only[i],
             file: String::new(),
+            vouch: crate::integrity::Vouch::NotVouched,
         })
     }
 
@@ -384,6 +404,8 @@ pub enum Column {
     AgentFamily,
     /// `"true"` / `"false"`.
     ReadOnly,
+    /// [`crate::integrity::Vouch::as_str`] of the event's file.
+    Integrity,
 }
 
 impl Store {
@@ -406,6 +428,7 @@ impl Store {
             Column::UserAgent => &self.user_agent,
             Column::AgentFamily => &self.agent_family,
             Column::ReadOnly => &self.read_only,
+            Column::Integrity => &self.integrity,
         }
     }
 

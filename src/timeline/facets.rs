@@ -28,11 +28,13 @@ pub enum Facet {
     AgentFamily,
     ReadOnly,
     EventType,
+    /// Whether a valid loaded digest vouches for the event's file.
+    Integrity,
 }
 
 impl Facet {
     /// Every facet, in the order the page lists them.
-    pub const ALL: [Facet; 11] = [
+    pub const ALL: [Facet; 12] = [
         Facet::EventSource,
         Facet::EventName,
         Facet::Principal,
@@ -44,6 +46,7 @@ impl Facet {
         Facet::AgentFamily,
         Facet::ReadOnly,
         Facet::EventType,
+        Facet::Integrity,
     ];
 
     pub fn column(self) -> Column {
@@ -59,6 +62,7 @@ impl Facet {
             Facet::AgentFamily => Column::AgentFamily,
             Facet::ReadOnly => Column::ReadOnly,
             Facet::EventType => Column::EventType,
+            Facet::Integrity => Column::Integrity,
         }
     }
 
@@ -76,6 +80,7 @@ impl Facet {
             Facet::AgentFamily => "userAgentFamily",
             Facet::ReadOnly => "readOnly",
             Facet::EventType => "eventType",
+            Facet::Integrity => "integrity",
         }
     }
 
@@ -93,6 +98,7 @@ impl Facet {
             Facet::AgentFamily => "User agent",
             Facet::ReadOnly => "Read only",
             Facet::EventType => "Event type",
+            Facet::Integrity => "Integrity",
         }
     }
 

@@ -16,6 +16,7 @@ use yew::prelude::*;
 use super::address::{hash_items, navigate};
 use super::engine::Engine;
 use super::files::{self, DroppedItems, PickedFile};
+use super::integrity_view::IntegrityView;
 use super::orgs_view::OrgsView;
 use super::rules_view::RulesView;
 use super::timeline_view::TimelineView;
@@ -61,6 +62,7 @@ pub enum Tab {
     Events,
     Organization,
     Rules,
+    Integrity,
 }
 
 impl Tab {
@@ -72,6 +74,7 @@ impl Tab {
             Tab::Events => None,
             Tab::Organization => Some("organization"),
             Tab::Rules => Some("rules"),
+            Tab::Integrity => Some("integrity"),
         }
     }
 
@@ -79,6 +82,7 @@ impl Tab {
         match super::address::item(items, Tab::KEY).as_deref() {
             Some("organization") => Tab::Organization,
             Some("rules") => Tab::Rules,
+            Some("integrity") => Tab::Integrity,
             _ => Tab::Events,
         }
     }
@@ -524,13 +528,13 @@ pub fn app() -> Html {
     let on_tab_key = {
         let current = s.tab;
         Callback::from(move |e: KeyboardEvent| {
-            const ORDER: [Tab; 3] = [Tab::Events, Tab::Organization, Tab::Rules];
+            const ORDER: [Tab; 4] = [Tab::Events, Tab::Organization, Tab::Rules, Tab::Integrity];
             let at = ORDER.iter().position(|t| *t == current).unwrap_or(0);
             let next = match e.key().as_str() {
-                "ArrowRight" => ORDER[(at + 1) % 3],
-                "ArrowLeft" => ORDER[(at + 2) % 3],
+                "ArrowRight" => ORDER[(at + 1) % ORDER.len()],
+                "ArrowLeft" => ORDER[(at + ORDER.len() - 1) % ORDER.len()],
                 "Home" => ORDER[0],
-                "End" => ORDER[2],
+                "End" => ORDER[ORDER.len() - 1],
                 _ => return,
             };
             e.prevent_default();
@@ -539,6 +543,7 @@ pub fn app() -> Html {
                 Tab::Events => "tab-events",
                 Tab::Organization => "tab-organization",
                 Tab::Rules => "tab-rules",
+                Tab::Integrity => "tab-integrity",
             };
             focus_by_id(id);
         })
@@ -623,6 +628,7 @@ pub fn app() -> Html {
                         { tab_button(Tab::Events, "Events", "tab-events") }
                         { tab_button(Tab::Organization, "Organization", "tab-organization") }
                         { tab_button(Tab::Rules, "Rules", "tab-rules") }
+                        { tab_button(Tab::Integrity, "Integrity", "tab-integrity") }
                     </div>
                     <button class="button small help-button" data-testid="shortcuts-button" title="Keyboard shortcuts (?)"
                             aria-haspopup="dialog" onclick={let h = help.clone(); move |_| h.set(true)}>{"?"}</button>
@@ -640,6 +646,11 @@ pub fn app() -> Html {
                                   rows_generation={s.rows_generation}
                                   on_show_events={show_events.clone()} ledger={s.ledger.clone()} />
                 </div>
+                if s.tab == Tab::Integrity {
+                    <div class="integrity-tab" role="tabpanel" id="panel-integrity" aria-labelledby="tab-integrity">
+                        <IntegrityView engine={(*engine).clone()} generation={s.summary.as_ref().map_or(0, |x| x.generation)} />
+                    </div>
+                }
                 if s.tab == Tab::Organization {
                     <div class="orgs-tab" role="tabpanel" id="panel-organization" aria-labelledby="tab-organization">
                         <OrgsView engine={(*engine).clone()} generation={s.summary.as_ref().map_or(0, |x| x.generation)}

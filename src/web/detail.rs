@@ -29,6 +29,7 @@ use crate::detail::{
 };
 use crate::display;
 use crate::event::Record;
+use crate::integrity::Vouch;
 use crate::store::Row;
 
 #[derive(Properties, PartialEq)]
@@ -146,6 +147,13 @@ fn event_detail(props: &EventDetailProps) -> Html {
             }
             if !row.error_code.is_empty() { <p class="error">{"Error: "}{&row.error_code}</p> }
             if row.summary_only { <p class="muted">{"From a CSV export: summary only."}</p> }
+            <p class={classes!("vouch", row.vouch.as_str())} data-testid="detail-integrity" data-state={row.vouch.as_str()}>
+                { match &row.vouch {
+                    Vouch::Vouched { digest } => format!("Its log file is vouched for by digest {digest}"),
+                    Vouch::Altered { digest } => format!("Its log file was altered: it does not match digest {digest} (or has bytes after the hashed part)"),
+                    Vouch::NotVouched => "Its file is not vouched for by any valid loaded digest".to_owned(),
+                } }
+            </p>
             <PartOf links={props.part_of.clone()} on_show_events={props.on_show_events.clone()} />
             <div class="detail-actions">
                 <span class="muted">{"±5 min around this event, same "}</span>

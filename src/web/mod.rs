@@ -10,6 +10,7 @@ pub mod engine;
 pub mod facets;
 pub mod files;
 pub mod histogram;
+pub mod integrity_view;
 pub mod orgs_view;
 pub mod query_bar;
 pub mod rules_view;

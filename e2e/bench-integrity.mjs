@@ -1,0 +1,34 @@
+// Browser benchmark of digest validation: loads a signed generated trail (scripts/
+// integrity-fixtures.py --sign DIR) through "Open folder" in headless Chromium, times the
+// load from the pick to done, then the Integrity tab from the click to its rows (one
+// validation of everything: every digest's RSA signature, every listed hash, the coverage
+// map). Run once with DIST= a build without src/integrity to compare load times (that build
+// has no Integrity tab: only the load is timed). Not a test: figures only.
+// Usage: node bench-integrity.mjs DIR
+import path from 'node:path';
+import { serve, launch, openApp, walk } from './harness.mjs';
+
+const dir = path.resolve(process.argv[2] ?? '../bench-data');
+const srv = await serve();
+const browser = await launch();
+const { page, log } = await openApp(browser.context, srv.url);
+const t0 = Date.now();
+await page.setInputFiles('[data-testid=folder-input]', dir);
+await page.waitForSelector('[data-testid=load-status][data-state=done]', { state: 'attached', timeout: 900_000 });
+const load = (Date.now() - t0) / 1000;
+const events = await page.$eval('[data-testid=load-status]', (e) => e.dataset.events);
+// The first Events tab answer after the load runs the validation (the integrity facet).
+await page.waitForSelector('[data-testid=event-row]', { timeout: 900_000 });
+const rows = (Date.now() - t0) / 1000;
+console.log(`${walk(dir).length} files, ${events} events loaded in ${load.toFixed(2)} s; first rows at ${rows.toFixed(2)} s`);
+if (await page.locator('[data-testid=tab-integrity]').count()) {
+  const t1 = Date.now();
+  await page.click('[data-testid=tab-integrity]');
+  await page.waitForSelector('[data-testid=integrity-view][data-state=ready]', { state: 'attached', timeout: 900_000 });
+  const tab = (Date.now() - t1) / 1000;
+  const s = await page.$eval('[data-testid=integrity-summary]', (e) => ({ ...e.dataset }));
+  console.log(`Integrity tab drawn in ${tab.toFixed(2)} s: ${s.digestsValid} digests valid, ${s.digestsInvalid} invalid, ${s.digestsUnverifiable} unverifiable; ${s.logsValid} logs valid`);
+}
+if (log.errors.length) console.log('page errors:', log.errors);
+await browser.close();
+srv.server.close();
