@@ -445,11 +445,12 @@ pub fn event_table(props: &EventTableProps) -> Html {
             Some(r) => html! {
                 <div key={i} class={classes!("event-row", is_selected.then_some("selected"), (!r.error_code.is_empty()).then_some("error"))}
                      style={top} data-testid="event-row" data-event-id={r.event_id.clone()} aria-selected={is_selected.to_string()}
+                     role="row" aria-rowindex={(i + 2).to_string()}
                      data-time={r.time.map(crate::time::format_iso).unwrap_or_default()} onclick={onclick}>
                     { for columns.iter().map(|c| cell(c, r, width_of(c), local_time)) }
                 </div>
             },
-            None => html! { <div key={i} class="event-row loading" style={top}>{"…"}</div> },
+            None => html! { <div key={i} class="event-row loading" style={top} role="row" aria-rowindex={(i + 2).to_string()}><span role="gridcell">{"…"}</span></div> },
         }
     });
 
@@ -522,19 +523,23 @@ pub fn event_table(props: &EventTableProps) -> Html {
 
     html! {
         <div class="events">
-            <div class="table" role="table" aria-label="Events" aria-rowcount={props.total.to_string()}>
+            <div class="table">
+                // A grid (rows are selectable: j/k, arrows, Enter); only the drawn rows are in
+                // it, so it says how many there are in all.
                 <div class="viewport" ref={viewport} onscroll={on_scroll} onkeydown={on_key} tabindex="0"
+                     role="grid" aria-label="Events" aria-rowcount={(props.total + 1).to_string()}
+                     aria-colcount={columns.len().to_string()}
                      data-testid="event-table" data-total={props.total.to_string()}
                      data-stale={props.stale.to_string()} aria-busy={props.stale.to_string()}>
-                    <div class="event-head" role="row" style={format!("min-width:{row_width}px")}>{ head }</div>
-                    <div class={classes!("spacer", props.stale.then_some("stale"))}
+                    <div class="event-head" role="row" aria-rowindex="1" style={format!("min-width:{row_width}px")}>{ head }</div>
+                    <div class={classes!("spacer", props.stale.then_some("stale"))} role="rowgroup"
                          style={format!("height:{}px;min-width:{row_width}px", if draw { f64::from(props.total) * ROW_HEIGHT } else { 0.0 })}>
                         { for rows }
                     </div>
-                    if props.invalid {
-                        <p class="invalid-note" data-testid="invalid-note">{"The query has an error (see above): no events are shown until it is fixed."}</p>
-                    }
                 </div>
+                if props.invalid {
+                    <p class="invalid-note" data-testid="invalid-note" role="status">{"The query has an error (see above): no events are shown until it is fixed."}</p>
+                }
             </div>
             if let Some(shown) = (*detail).clone() {
                 <div class="detail-pane" data-testid="detail-pane"
@@ -641,21 +646,21 @@ fn cell(c: &ColumnDef, r: &Row, width: u32, local_time: bool) -> Html {
     let style = format!("width:{width}px");
     if c.key == "time" && local_time {
         let text = local(r.time);
-        return html! { <span class={c.class} style={style} title={format!("{} UTC", display::time(r.time))}>{text}</span> };
+        return html! { <span class={c.class} style={style} role="gridcell" title={format!("{} UTC", display::time(r.time))}>{text}</span> };
     }
     if c.key != "name" {
         let text = (c.value)(r);
-        return html! { <span class={c.class} style={style} title={text.clone()}>{text}</span> };
+        return html! { <span class={c.class} style={style} role="gridcell" title={text.clone()}>{text}</span> };
     }
     let csv = if r.summary_only { " ·csv" } else { "" };
     if r.rules.is_empty() {
-        html! { <span class="c-name" style={style} title={r.name.clone()}>{&r.name}{csv}</span> }
+        html! { <span class="c-name" style={style} role="gridcell" title={r.name.clone()}>{&r.name}{csv}</span> }
     } else {
         // Watch rules the event matches, as small badges in the rule's own colour with its
         // initial, the name in the tooltip and for screen readers (styles/rules.css): the
         // event name keeps the room.
         html! {
-            <span class="c-name with-rules" style={style} title={format!("{} · rules: {}", r.name, r.rules.join(", "))}>
+            <span class="c-name with-rules" style={style} role="gridcell" title={format!("{} · rules: {}", r.name, r.rules.join(", "))}>
                 <span class="name">{&r.name}{csv}</span>
                 { for r.rules.iter().map(|rule| html! {
                     <span class="rule-badge" data-testid="rule-badge" title={format!("rule: {rule}")}
