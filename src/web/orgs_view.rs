@@ -495,7 +495,7 @@ fn header(props: &HeaderProps) -> Html {
                 <span class="muted">{"State as of "}{display::time(r.reference_time)}{" UTC"}</span>
                 if props.updating { <span class="muted">{"Updating…"}</span> }
             </div>
-            <nav class="org-nav">
+            <nav class="org-nav" aria-label="Organization sections">
                 { for sections.iter().map(|&(selector, name, n)| html! {
                     // Not a `#` link: the page address's hash holds app state (sample, rules).
                     <button class="link" onclick={Callback::from(move |e: MouseEvent| scroll_to(&e, selector))}>
@@ -1122,6 +1122,7 @@ fn tree_section(props: &SectionProps) -> Html {
             { step_button("▶", "Next change", next) }
             { step_button("Latest", "The end of the loaded data", steps.last().copied()) }
             <input type="text" class="tree-time-text" data-testid="tree-time-text" value={display::time(Some(at))}
+                   aria-label="Tree as of this UTC time"
                    onchange={on_text} title="Any UTC time, e.g. 2023-11-15 12:00:00; press Enter" />
             <span class="muted">{"UTC"}</span>
             if let Some(bad) = &*bad_time { <span class="error">{format!("Not a time: {bad}")}</span> }
