@@ -17,6 +17,7 @@ use super::engine::Engine;
 use super::files::{self, DroppedItems, PickedFile};
 use super::orgs_view::OrgsView;
 use super::rules_view::RulesView;
+use super::theme::ThemeSwitch;
 use super::timeline_view::{Scope, TimelineView};
 use crate::display;
 use crate::ingest::FileReport;
@@ -107,6 +108,8 @@ pub struct AppState {
     pub ledger: Shared<Vec<FileReport>>,
     pub summary: Option<Rc<Summary>>,
     pub cancelled: bool,
+    /// The last load stopped at the worker's memory budget: (held, budget) in bytes.
+    pub over_budget: Option<(u64, u64)>,
     pub dragging: bool,
 }
 
@@ -127,6 +130,7 @@ impl Default for AppState {
             ledger: Shared::default(),
             summary: None,
             cancelled: false,
+            over_budget: None,
             dragging: false,
         }
     }
@@ -144,6 +148,8 @@ pub enum Action {
     },
     Loaded(Summary),
     Cancel,
+    /// The worker refused more: (held, budget) in bytes.
+    OverBudget(u64, u64),
     Cleared,
     Dragging(bool),
     ShowTab(Tab),
@@ -167,6 +173,7 @@ impl Reducible for AppState {
                 s.bytes_total = bytes;
                 s.bytes_done = 0;
                 s.cancelled = false;
+                s.over_budget = None;
                 s.problems = Shared::default();
                 s.skipped = 0;
             }
@@ -198,6 +205,7 @@ impl Reducible for AppState {
                 s.summary = Some(Rc::new(summary));
             }
             Action::Cancel => s.cancelled = true,
+            Action::OverBudget(held, budget) => s.over_budget = Some((held, budget)),
             Action::Cleared => s = AppState::default(),
             Action::Dragging(on) => s.dragging = on,
             Action::ShowTab(tab) => s.tab = tab,
@@ -399,12 +407,23 @@ pub fn app() -> Html {
                     if !load_only_valid { <span class="warn" data-testid="load-filter-error">{"not a valid query: it will be ignored"}</span> }
                 </span>
                 <span class="privacy">{"Files are read in this tab only: nothing is uploaded."}</span>
+                <ThemeSwitch />
             </header>
+            <main class="main">
             <LoadStatus load={s.load} files_done={s.files_done} files_total={s.files_total}
                         bytes_done={s.bytes_done} bytes_total={s.bytes_total} events={s.events}
                         skipped={s.summary.as_ref().filter(|_| s.load == LoadState::Done).map_or(s.skipped, |x| x.skipped)}
                         files={s.summary.as_ref().filter(|_| s.load == LoadState::Done).map_or(s.files_done, |x| x.files)}
                         cancelled={s.cancelled} on_cancel={on_cancel} />
+            if let Some((held, budget)) = s.over_budget {
+                <p class="over-budget" role="alert" data-testid="over-budget" data-held={held.to_string()}
+                   data-files-left={s.files_total.saturating_sub(s.files_done).to_string()}>
+                    {format!("Load stopped: this tab holds {} and its memory budget is {}. {} of {} files were read and are kept; \
+                              the other {} were not. Load fewer files, or use \"Load only\" to keep only the events you need.",
+                        display::bytes(held), display::bytes(budget), display::count(s.files_done), display::count(s.files_total),
+                        display::count(s.files_total.saturating_sub(s.files_done)))}
+                </p>
+            }
             if let Some(summary) = &s.summary {
                 <SummaryView summary={Rc::clone(summary)} />
                 <Ledger reports={s.ledger.clone()} />
@@ -441,6 +460,7 @@ pub fn app() -> Html {
                               on_show_events={show_events.clone()} />
                 }
             }
+            </main>
             <div class="drop-overlay">{"Drop files or folders to load them"}</div>
         </div>
     }
@@ -474,7 +494,7 @@ async fn load_files(
             // Files go in order: the batch so far first, then this one slice by slice.
             if !batch.is_empty() {
                 let inputs = read_batch(std::mem::take(&mut batch)).await;
-                send_batch(&engine, &dispatcher, inputs, &mut in_flight).await;
+                send_batch(&engine, &dispatcher, inputs, &mut in_flight, &cancel).await;
                 batch_bytes = 0.0;
             }
             send_in_slices(&engine, picked, &dispatcher, &cancel, &mut in_flight).await;
@@ -484,15 +504,15 @@ async fn load_files(
         batch.push(picked);
         if batch.len() >= BATCH_FILES || batch_bytes >= BATCH_BYTES as f64 {
             let inputs = read_batch(std::mem::take(&mut batch)).await;
-            send_batch(&engine, &dispatcher, inputs, &mut in_flight).await;
+            send_batch(&engine, &dispatcher, inputs, &mut in_flight, &cancel).await;
             batch_bytes = 0.0;
         }
     }
     if !batch.is_empty() {
         let inputs = read_batch(batch).await;
-        send_batch(&engine, &dispatcher, inputs, &mut in_flight).await;
+        send_batch(&engine, &dispatcher, inputs, &mut in_flight, &cancel).await;
     }
-    settle(&dispatcher, in_flight.take()).await;
+    settle(&dispatcher, in_flight.take(), &cancel).await;
     finish(&engine, &dispatcher).await;
 }
 
@@ -528,7 +548,7 @@ async fn send_in_slices(
             },
         };
         let last = chunk.last;
-        settle(dispatcher, in_flight.take()).await;
+        settle(dispatcher, in_flight.take(), cancel).await;
         let bytes = chunk.bytes.len() as u64;
         *in_flight = Some((engine.send(Request::AddChunk(chunk)), bytes));
         if last || cancel.get() {
@@ -544,8 +564,9 @@ async fn send_batch(
     dispatcher: &UseReducerDispatcher<AppState>,
     inputs: Vec<InputFile>,
     in_flight: &mut Option<(oneshot::Receiver<Response>, u64)>,
+    cancel: &Cell<bool>,
 ) {
-    settle(dispatcher, in_flight.take()).await;
+    settle(dispatcher, in_flight.take(), cancel).await;
     let bytes = inputs.iter().map(|f| f.bytes.len() as u64).sum();
     *in_flight = Some((engine.send(Request::AddFiles(inputs)), bytes));
 }
@@ -618,14 +639,22 @@ async fn read_slice(file: &web_sys::File, start: f64, end: f64) -> Result<Vec<u8
 async fn settle(
     dispatcher: &UseReducerDispatcher<AppState>,
     sent: Option<(oneshot::Receiver<Response>, u64)>,
+    cancel: &Cell<bool>,
 ) {
     let Some((answer, bytes)) = sent else { return };
-    if let Ok(Response::Added { reports, events }) = answer.await {
-        dispatcher.dispatch(Action::Progress {
+    match answer.await {
+        Ok(Response::Added { reports, events }) => dispatcher.dispatch(Action::Progress {
             reports,
             bytes,
             events,
-        });
+        }),
+        // The worker took none of it, nor will it take more: the load stops like a cancel,
+        // keeping what was loaded before.
+        Ok(Response::OverBudget { held, budget }) => {
+            cancel.set(true);
+            dispatcher.dispatch(Action::OverBudget(held, budget));
+        }
+        _ => {}
     }
 }
 
