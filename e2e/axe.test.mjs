@@ -13,22 +13,16 @@ const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe
 
 const SIZES = { desktop: { width: 1400, height: 900 }, phone: { width: 390, height: 844 } };
 
-// KNOWN, OWNED BY THE LEAD (query box, event table, tab bar: src/web/query_bar.rs,
-// table.rs, and the tab bar in app.rs are being rewritten there). Each entry is a rule
-// and the elements it may flag; remove an entry when its fix lands and this test keeps
-// the rest honest: anything else serious or critical fails.
-const LEAD_OWNED = [
-  // The tab bar is a <nav> of buttons: role=tablist / tab / tabpanel with aria-selected
-  // and arrow keys is the fix; nothing axe flags there today beyond landmarks below.
-  // The event table's header cells are empty <span>s in a <div> grid: the fix is
-  // role=grid / row / columnheader / gridcell on .event-head, .event-row and their spans.
-  // The query box: role=combobox, aria-expanded, aria-controls=<listbox id> and
-  // aria-activedescendant for the suggestion list (role=listbox / option already).
-];
+// KNOWN, OWNED BY THE LEAD: violations inside the query box, the event table and the tab
+// bar (src/web/query_bar.rs, table.rs and the tab bar in app.rs, rewritten there), as
+// { rule: 'axe rule id', target: 'part of the flagged element\'s selector' }. axe 4.14 flags
+// none there today, so the list is empty; it is the one place to put such a finding, and
+// every other finding of any impact fails the test.
+const LEAD_OWNED = [];
 
 const ownedByLead = (id, target) => LEAD_OWNED.some((k) => k.rule === id && target.includes(k.target));
 
-// Moderate and minor findings we keep, each with why; anything else moderate fails too.
+// Findings we keep, by rule id, each with why (none today).
 const EXPLAINED = {};
 
 async function axe(page) {
@@ -43,12 +37,12 @@ async function axe(page) {
   });
 }
 
-/// What the test cannot accept: serious or critical, and moderate ones not explained,
-/// less the lead's known ones.
+/// What the test cannot accept: any finding but the lead's known ones and the explained.
+/// (The issue asks for no serious or critical ones and every moderate one fixed or
+/// explained; minor ones were fixed too, so none may come back unnoticed.)
 function unaccepted(violations) {
   return violations.map((v) => ({ ...v, targets: v.targets.filter((t) => !ownedByLead(v.id, t)) }))
-    .filter((v) => v.targets.length > 0)
-    .filter((v) => ['serious', 'critical'].includes(v.impact) || (v.impact === 'moderate' && !EXPLAINED[v.id]));
+    .filter((v) => v.targets.length > 0 && !EXPLAINED[v.id]);
 }
 
 const report = {};
@@ -88,7 +82,6 @@ test('axe results per tab, size and theme (lead-owned known ones included)', () 
   for (const [k, v] of Object.entries(report)) console.log(`# axe ${k}: ${v}`);
 });
 
-const background = (page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
 const scheme = (page) => page.evaluate(() => getComputedStyle(document.documentElement).colorScheme);
 
 test('the theme follows the system until the switch pins one, and the choice is kept', async () => {
@@ -118,7 +111,6 @@ test('the theme follows the system until the switch pins one, and the choice is 
   await page.waitForFunction(() => !('theme' in document.documentElement.dataset));
   assert.equal(await bg(), 'rgb(15, 20, 25)');
   assert.equal(await page.evaluate(() => localStorage.getItem('trailglass.theme')), null);
-  assert.equal(typeof (await background(page)), 'string');
   assert.deepEqual(log.errors, []);
 });
 

@@ -81,6 +81,8 @@ for (const engine of ['chromium', 'firefox', 'webkit']) {
       assert.ok(seen.loaded.events > 0 && seen.exported.length === seen.name.count, JSON.stringify(seen.loaded));
       assert.ok(seen.exported.every((n) => n === seen.name.value));
       assert.ok(seen.rules.length > 0 && seen.orgs.includes('org-tree'), seen.orgs);
+      t.diagnostic(`${seen.loaded.files} files, ${seen.loaded.events} events, ${seen.loaded.errors} skipped; `
+        + `${seen.service.value} ${seen.service.count}; ${seen.name.value} ${seen.name.count}; ${seen.rules.length} rules`);
       if (engine === 'chromium') reference = seen;
       else assert.deepEqual(seen, reference, `${engine} differs from Chromium`);
       assert.deepEqual(d.errors, []);

@@ -38,7 +38,7 @@ const js = /from '\.\/([^']+\.js)'/.exec(startup[1])?.[1];
 const wasm = /module_or_path: '\.\/([^']+\.wasm)'/.exec(startup[1])?.[1];
 if (!js || !wasm) throw new Error(`${dist}/index.html: the start-up script names no module or wasm`);
 const glue = read(js).toString('utf8');
-if (!/export default __wbg_init;/.test(glue)) throw new Error(`${js}: not wasm-bindgen's web glue`);
+if (!/function __wbg_init\b/.test(glue)) throw new Error(`${js}: not wasm-bindgen's web glue`);
 
 // The worker: what web/worker-loader.js does, with the wasm as bytes, from a blob: URL
 // (src/web/engine.rs reads trailglassWorkerUrl). Carried as text the browser never runs.

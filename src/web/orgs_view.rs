@@ -629,7 +629,7 @@ fn creations(props: &SectionProps) -> Html {
                     <thead><tr>
                         <th>{"Account"}</th><th>{"Requested by"}</th><th>{"Requested (UTC)"}</th>
                         <th>{"State"}</th><th>{"Request"}</th><th>{"New account"}</th>
-                        <th>{"Failure / notes"}</th><th>{"Took"}</th><th></th>
+                        <th>{"Failure / notes"}</th><th>{"Took"}</th><th><span class="sr-only">{"Events"}</span></th>
                     </tr></thead>
                     <tbody>{ for rows.iter().take(*limit).map(|c| creation_row(c, &props.show)) }</tbody>
                 </table>
@@ -728,7 +728,7 @@ fn handshakes(props: &SectionProps) -> Html {
                     <thead><tr>
                         <th>{"Handshake"}</th><th>{"Target / parties"}</th><th>{"Invitation notes"}</th>
                         <th>{"Requested / expires (UTC)"}</th><th>{"State"}</th><th>{"Requested by"}</th>
-                        <th>{"Notes"}</th><th></th>
+                        <th>{"Notes"}</th><th><span class="sr-only">{"Events"}</span></th>
                     </tr></thead>
                     <tbody>{ for rows.iter().take(*limit).map(|h| handshake_row(h, &props.show)) }</tbody>
                 </table>
@@ -861,7 +861,7 @@ fn membership(props: &SectionProps) -> Html {
                 <table class="org-table">
                     <thead><tr>
                         <th>{"Time (UTC)"}</th><th>{"Account"}</th><th>{"Change"}</th><th>{"By"}</th>
-                        <th>{"Details"}</th><th></th>
+                        <th>{"Details"}</th><th><span class="sr-only">{"Events"}</span></th>
                     </tr></thead>
                     <tbody>{ for rows.iter().take(*limit).map(|m| membership_row(m, &props.show)) }</tbody>
                 </table>
@@ -929,7 +929,7 @@ fn changes(props: &SectionProps) -> Html {
                 <table class="org-table">
                     <thead><tr>
                         <th>{"Time (UTC)"}</th><th>{"Change"}</th><th>{"By"}</th><th>{"Targets"}</th>
-                        <th>{"Details"}</th><th>{"Result"}</th><th></th>
+                        <th>{"Details"}</th><th>{"Result"}</th><th><span class="sr-only">{"Events"}</span></th>
                     </tr></thead>
                     <tbody>{ for rows.iter().take(*limit).map(|c| change_row(c, &props.show)) }</tbody>
                 </table>
