@@ -1,12 +1,15 @@
 // The smoke subset of the end-to-end suite in all three engines: load real files, a typed
 // query, a facet click, an export, the Organization and Rules tabs. Each engine must show
-// exactly what Chromium shows. Run by scripts/test as its own step:
+// exactly what Chromium shows. Then the single-file build from disk in Firefox and WebKit
+// (Chromium's is in offline.test.mjs). Run by scripts/test as its own step:
 //   cd e2e && node --test engines.smoke.mjs
 // (not named *.test.mjs, so the Chromium suite's `node --test` leaves it out).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
-import { serve, fixtures, walk } from './harness.mjs';
+import { pathToFileURL } from 'node:url';
+import { serve, fixtures, walk, root } from './harness.mjs';
 import { launch } from './engines.mjs';
 
 let srv;
@@ -85,6 +88,26 @@ for (const engine of ['chromium', 'firefox', 'webkit']) {
         + `${seen.service.value} ${seen.service.count}; ${seen.name.value} ${seen.name.count}; ${seen.rules.length} rules`);
       if (engine === 'chromium') reference = seen;
       else assert.deepEqual(seen, reference, `${engine} differs from Chromium`);
+      assert.deepEqual(d.errors, []);
+    } finally {
+      await d.close();
+    }
+  });
+}
+
+// The single-file build (bash scripts/build --single-file) opened from disk, as a
+// colleague's double-click does: file://, no server.
+const single = path.resolve(process.env.DIST ?? path.join(root, 'dist'), 'trailglass.html');
+for (const engine of ['firefox', 'webkit']) {
+  test(`single file from disk in ${engine}: loads a file`, async () => {
+    assert.ok(fs.existsSync(single), `${single} is missing: run \`bash scripts/build --single-file\``);
+    const d = await launch(engine);
+    try {
+      await d.goto(pathToFileURL(single).href);
+      await d.waitFor(() => document.querySelector('[data-testid=load-status]')?.dataset.state === 'idle');
+      await d.upload('[data-testid=file-input]', [path.join(fixtures, 'real', 'plaso', 'aws_cloudtrail.jsonl')]);
+      await d.waitFor(() => document.querySelector('[data-testid=load-status]')?.dataset.state === 'done');
+      assert.equal(await d.eval(() => document.querySelector('[data-testid=load-status]').dataset.events), '6');
       assert.deepEqual(d.errors, []);
     } finally {
       await d.close();
