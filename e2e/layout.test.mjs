@@ -1,6 +1,6 @@
 // Small screens: 200% zoom on a 1400x900 screen (700x450 CSS px), a tablet and a phone.
-// At each: no sideways scroll on any tab, histogram labels that do not overlap, and an
-// event row that can be clicked and opens its detail.
+// At each: no sideways scroll on any tab, histogram labels that do not overlap, a
+// histogram that folds, and an event row that can be clicked and opens its detail.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { suite, waitDone } from './harness.mjs';
@@ -34,6 +34,15 @@ for (const [name, viewport] of Object.entries(SIZES)) {
     for (let i = 1; i < labels.length; i += 1) {
       assert.ok(labels[i][0] >= labels[i - 1][1], `labels overlap: ${JSON.stringify(labels)}`);
     }
+
+    // The histogram folds to its head line, and unfolds.
+    const tableTop = () => page.$eval('[data-testid=event-table]', (t) => t.getBoundingClientRect().top);
+    const unfolded = await tableTop();
+    await page.click('[data-testid=histogram-fold]');
+    await page.waitForSelector('[data-testid=histogram-chart]', { state: 'detached' });
+    assert.ok(await tableTop() < unfolded - 40, 'folding the chart gives the table its room');
+    await page.click('[data-testid=histogram-fold]');
+    await page.waitForSelector('[data-testid=histogram-chart]');
 
     // The table has room, and a click on a row opens that event.
     const table = await page.$eval('[data-testid=event-table]', (t) => t.getBoundingClientRect().height);
