@@ -92,6 +92,7 @@ fn main() {
             query: query.to_owned(),
             time,
             descending: false,
+            sort: None,
         };
         let answer = session.timeline(ViewFilter::All, &q);
         let Response::Rows { rows, .. } = session.handle(Request::Rows {

@@ -80,11 +80,22 @@ export async function launch() {
 /// Opens the app and records what it does: requests, page errors, dialogs, workers.
 export async function openApp(context, url) {
   const page = await context.newPage();
-  const log = { requests: [], errors: [], dialogs: [], workers: 0 };
+  const log = { requests: [], errors: [], dialogs: [], beforeunload: 0, workers: 0 };
   page.on('request', (r) => log.requests.push(r.url()));
   page.on('pageerror', (e) => log.errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') log.errors.push(m.text()); });
-  page.on('dialog', (d) => { log.dialogs.push(d.message()); d.dismiss(); });
+  // Leaving a page with data loaded asks first (beforeunload): counted, and accepted so
+  // that a test's reload or goto goes ahead; a test that checks the question dismisses it.
+  page.on('dialog', (d) => {
+    if (d.type() === 'beforeunload') {
+      log.beforeunload += 1;
+      if (!log.stayOnLeave) d.accept();
+      else d.dismiss();
+      return;
+    }
+    log.dialogs.push(d.message());
+    d.dismiss();
+  });
   page.on('worker', (w) => {
     log.workers += 1;
     w.on('request', (r) => log.requests.push(r.url()));

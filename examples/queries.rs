@@ -83,6 +83,7 @@ fn main() {
                 query: query.to_owned(),
                 time: None,
                 descending: false,
+                sort: None,
             },
         }) else {
             unreachable!()

@@ -115,6 +115,8 @@ pub enum Response {
     Detail {
         generation: u32,
         id: EventId,
+        /// The file it was read from (the path in the dropped folder).
+        file: String,
         raw: Option<String>,
     },
     Rules {
@@ -165,6 +167,18 @@ pub enum ViewFilter {
     EventIds(Vec<String>),
     /// The events a watch rule matches, by rule name.
     Rule(String),
+    /// An Organizations lifecycle's events, by its id (`car-…`, `h-…`).
+    Lifecycle(String),
+}
+
+impl From<crate::timeline::drill::Clause> for ViewFilter {
+    fn from(clause: crate::timeline::drill::Clause) -> Self {
+        use crate::timeline::drill::Clause;
+        match clause {
+            Clause::Lifecycle(id) => ViewFilter::Lifecycle(id),
+            Clause::Rule(name) => ViewFilter::Rule(name),
+        }
+    }
 }
 
 /// A watch rule: an EventBridge event pattern with a name.

@@ -23,8 +23,10 @@ pub struct Session {
     /// The table's events are the timeline's last answer ([`Timeline::view`]); when
     /// false, all of them.
     view_is_timeline: bool,
-    /// Rows are served newest first.
+    /// Rows are served newest first (or Z→A by the sort column).
     descending: bool,
+    /// The view sorted by a column ([`TimelineQuery::sort`]); `None`: in time order.
+    ordered: Option<Vec<EventId>>,
     /// The timeline's scope (a lifecycle's events, a rule's) at a data version, with its
     /// events (`None`: all).
     scope: Option<(ViewFilter, u32, Option<Vec<EventId>>)>,
@@ -263,6 +265,7 @@ impl Session {
                     .into_iter()
                     .filter_map(|id| {
                         let mut row = self.store.row(id)?;
+                        row.file = self.file_path(id);
                         row.rules = self
                             .rules
                             .iter()
@@ -281,6 +284,7 @@ impl Session {
             }
             Request::Detail { id } => Response::Detail {
                 generation: self.generation,
+                file: self.file_path(id),
                 id,
                 raw: self.store.raw(id).map(|r| String::from(&*r)),
             },
@@ -417,6 +421,7 @@ impl Session {
         self.end_open_file();
         self.store.finish();
         self.view_is_timeline = false;
+        self.ordered = None;
         self.generation += 1;
         let ledger = self.ledger.clone();
         Summary {
@@ -432,7 +437,70 @@ impl Session {
     }
 
     /// Runs the timeline's query over a scope; its matches become the view.
+    ///
+    /// `lifecycle:ID` and `rule:NAME` conditions (joined to the rest with AND) narrow
+    /// the scope to what the Organization and Rules tabs reconstruct: a drill-down is a
+    /// query the user can read, edit and share like any other.
     pub fn timeline(
+        &mut self,
+        scope: ViewFilter,
+        query: &TimelineQuery,
+    ) -> crate::timeline::TimelineAnswer {
+        let (scope, rest) = match crate::timeline::drill::split(&query.query) {
+            Ok((None, _)) => (scope, None),
+            Ok((Some(clause), rest)) => (clause.into(), Some(rest)),
+            Err(error) => {
+                self.ordered = None;
+                self.timeline.clear_view();
+                self.view_is_timeline = true;
+                self.generation += 1;
+                return crate::timeline::TimelineAnswer {
+                    error: Some(error),
+                    ..Default::default()
+                };
+            }
+        };
+        let rewritten;
+        let query = match rest {
+            Some(text) => {
+                rewritten = TimelineQuery {
+                    query: text,
+                    ..query.clone()
+                };
+                &rewritten
+            }
+            None => query,
+        };
+        let mut answer = self.timeline_over(scope, query);
+        if answer.total == 0 && answer.error.is_none() {
+            answer.warnings = self.unknown_fields(&query.query);
+        }
+        self.ordered = query
+            .sort
+            .as_deref()
+            .and_then(crate::timeline::SortKey::from_key)
+            .map(|key| {
+                let ledger = &self.ledger;
+                let name = |f: FileId| {
+                    ledger
+                        .get(f.0 as usize)
+                        .map_or_else(String::new, |r| r.path.clone())
+                };
+                crate::timeline::by_column(&self.store, self.timeline.view(), key, &name)
+            });
+        answer
+    }
+
+    /// Warnings for the fields of `text` that no loaded event has.
+    fn unknown_fields(&mut self, text: &str) -> Vec<crate::query::QueryNote> {
+        let Ok(ast) = crate::query::parse(text) else {
+            return Vec::new();
+        };
+        let known = self.field_names().to_vec();
+        crate::query::unknown_fields(text, &ast, &known, &[])
+    }
+
+    fn timeline_over(
         &mut self,
         scope: ViewFilter,
         query: &TimelineQuery,
@@ -494,18 +562,8 @@ impl Session {
         const SAMPLE: usize = 4000;
         let starts = |text: &str| crate::query::complete::has_prefix(text, prefix);
         let Some(field) = field else {
-            let version = self.data_version;
-            if !matches!(&self.fields, Some((v, _)) if *v == version) {
-                let mut names: Vec<String> = crate::query::aliases().map(str::to_owned).collect();
-                for info in crate::query::fields_in(&self.store, SAMPLE) {
-                    if !names.iter().any(|n| n.eq_ignore_ascii_case(&info.path)) {
-                        names.push(info.path);
-                    }
-                }
-                self.fields = Some((version, names));
-            }
-            let names = self.fields.as_ref().map_or(&[][..], |(_, n)| n);
-            return names
+            return self
+                .field_names()
                 .iter()
                 .filter(|n| starts(n) && n.len() > prefix.len())
                 .take(LIMIT)
@@ -523,6 +581,35 @@ impl Session {
             .collect()
     }
 
+    /// The path of the file an event was read from (the first, for a merged duplicate).
+    fn file_path(&self, id: EventId) -> String {
+        self.store
+            .file(id)
+            .and_then(|f| self.ledger.get(f.0 as usize))
+            .map_or_else(String::new, |r| r.path.clone())
+    }
+
+    /// The aliases, the session's own fields and every field path seen in a sample of
+    /// the data (cached per data version): autocomplete's names and the unknown-field
+    /// check's vocabulary.
+    fn field_names(&mut self) -> &[String] {
+        const SAMPLE: usize = 4000;
+        let version = self.data_version;
+        if !matches!(&self.fields, Some((v, _)) if *v == version) {
+            let mut names: Vec<String> = crate::query::aliases()
+                .chain(crate::timeline::drill::FIELDS)
+                .map(str::to_owned)
+                .collect();
+            for info in crate::query::fields_in(&self.store, SAMPLE) {
+                if !names.iter().any(|n| n.eq_ignore_ascii_case(&info.path)) {
+                    names.push(info.path);
+                }
+            }
+            self.fields = Some((version, names));
+        }
+        self.fields.as_ref().map_or(&[][..], |(_, n)| n)
+    }
+
     /// The events of a scope in time order; `None` for all of them.
     fn scope_ids(&mut self, filter: &ViewFilter) -> Option<Vec<EventId>> {
         match filter {
@@ -538,6 +625,23 @@ impl Session {
                         .filter(|&id| rule.is_some_and(|r| r.matches(id)))
                         .collect(),
                 )
+            }
+            ViewFilter::Lifecycle(id) => {
+                let report = self.orgs();
+                let ids = report
+                    .creations
+                    .iter()
+                    .find(|c| c.request_id.as_deref() == Some(id.as_str()))
+                    .map(|c| c.event_ids.clone())
+                    .or_else(|| {
+                        report
+                            .handshakes
+                            .iter()
+                            .find(|h| h.handshake_id.as_deref() == Some(id.as_str()))
+                            .map(|h| h.event_ids.clone())
+                    })
+                    .unwrap_or_default();
+                self.scope_ids(&ViewFilter::EventIds(ids))
             }
             ViewFilter::EventIds(ids) => {
                 let mut ids: Vec<EventId> =
@@ -560,6 +664,9 @@ impl Session {
     }
 
     fn view_ids(&self) -> &[EventId] {
+        if let Some(ordered) = &self.ordered {
+            return ordered;
+        }
         match self.view_is_timeline {
             true => self.timeline.view(),
             false => self.store.sorted(),

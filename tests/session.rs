@@ -315,3 +315,139 @@ fn the_load_filter_applies_to_sliced_files() {
     assert!(want.filtered > 0 && want.kept > 0, "{want:?}");
     assert_eq!(got, [want]);
 }
+
+/// The whole answer to a query (with a column order), as the Events tab asks.
+fn answer(
+    session: &mut Session,
+    query: &str,
+    sort: Option<&str>,
+) -> trailglass::timeline::TimelineAnswer {
+    let query = TimelineQuery {
+        query: query.into(),
+        sort: sort.map(str::to_owned),
+        ..TimelineQuery::default()
+    };
+    match session.handle(Request::Timeline {
+        scope: ViewFilter::All,
+        query,
+    }) {
+        Response::Timeline { answer, .. } => *answer,
+        _ => panic!(),
+    }
+}
+
+fn rows(session: &mut Session) -> Vec<trailglass::store::Row> {
+    let Response::Rows { rows, .. } = session.handle(Request::Rows {
+        offset: 0,
+        len: 1000,
+    }) else {
+        panic!()
+    };
+    rows
+}
+
+#[test]
+fn drill_downs_are_queries_that_mean_what_the_scopes_mean() {
+    let mut session = Session::default();
+    session.handle(Request::sample());
+    session.handle(Request::Finish);
+    session.handle(Request::SetRules(RuleSpec::starters()));
+    let report = session.orgs().clone();
+    let creation = &report.creations[0];
+    let car = creation.request_id.clone().unwrap();
+    let by_scope = view(
+        &mut session,
+        ViewFilter::EventIds(creation.event_ids.clone()),
+        "",
+    );
+    let a = answer(&mut session, &format!("lifecycle:{car}"), None);
+    assert_eq!(a.total, by_scope);
+    assert_eq!(a.error, None);
+    // And with more conditions, ANDed.
+    let a = answer(
+        &mut session,
+        &format!("lifecycle:{car} eventName:CreateAccount"),
+        None,
+    );
+    assert_eq!(a.total, 1);
+    let h = report
+        .handshakes
+        .iter()
+        .find(|h| h.handshake_id.is_some())
+        .unwrap();
+    let a = answer(
+        &mut session,
+        &format!("lifecycle:{}", h.handshake_id.as_deref().unwrap()),
+        None,
+    );
+    assert_eq!(a.total as usize, h.event_ids.len());
+    let rule = "Account created";
+    let by_scope = view(&mut session, ViewFilter::Rule(rule.into()), "");
+    assert!(by_scope > 0);
+    assert_eq!(
+        answer(&mut session, r#"rule:"Account created""#, None).total,
+        by_scope
+    );
+    // Out of place: an error, and no rows.
+    let a = answer(
+        &mut session,
+        &format!("lifecycle:{car} OR eventName:X"),
+        None,
+    );
+    assert!(a.error.unwrap().contains("stand on their own"));
+    assert!(rows(&mut session).is_empty());
+}
+
+#[test]
+fn unknown_fields_are_warned_about_only_when_nothing_matched() {
+    let mut session = Session::default();
+    session.handle(Request::sample());
+    session.handle(Request::Finish);
+    let a = answer(&mut session, "eventNmae:CreateAccount", None);
+    assert_eq!(a.total, 0);
+    assert_eq!(a.warnings.len(), 1);
+    assert_eq!(a.warnings[0].span, 0..9);
+    assert!(a.warnings[0].message.contains("did you mean eventName?"));
+    let a = answer(&mut session, "requestParameters.accountName:*", None);
+    assert!(a.total > 0);
+    assert!(a.warnings.is_empty());
+    // A known field with no match: no warning, an honest 0.
+    let a = answer(&mut session, "eventName:Nothing", None);
+    assert_eq!((a.total, a.warnings.len()), (0, 0));
+}
+
+#[test]
+fn any_column_orders_the_rows_and_the_file_is_named() {
+    let mut session = Session::default();
+    session.handle(Request::sample());
+    session.handle(Request::Finish);
+    let total = answer(&mut session, "", Some("account")).total;
+    let got = rows(&mut session);
+    assert_eq!(got.len(), total.min(1000) as usize);
+    let accounts: Vec<&str> = got
+        .iter()
+        .map(|r| r.account.as_str())
+        .filter(|a| !a.is_empty())
+        .collect();
+    assert!(accounts.windows(2).all(|w| w[0] <= w[1]), "{accounts:?}");
+    assert!(got.iter().all(|r| r.file == "sample/org-history.json"));
+    // Same account: time order kept.
+    assert!(got
+        .windows(2)
+        .filter(|w| w[0].account == w[1].account)
+        .all(|w| w[0].time <= w[1].time));
+    // Descending reverses; time again when no column is named.
+    session.handle(Request::Timeline {
+        scope: ViewFilter::All,
+        query: TimelineQuery {
+            sort: Some("account".into()),
+            descending: true,
+            ..TimelineQuery::default()
+        },
+    });
+    let down = rows(&mut session);
+    assert!(down.first().unwrap().account >= down.last().unwrap().account);
+    answer(&mut session, "", None);
+    let by_time = rows(&mut session);
+    assert!(by_time.windows(2).all(|w| w[0].time <= w[1].time));
+}

@@ -35,6 +35,7 @@ fn ask(session: &mut Session, query: &str, time: Option<(i64, i64)>) -> Timeline
         query: query.to_owned(),
         time,
         descending: false,
+        sort: None,
     };
     session.timeline(ViewFilter::All, &q)
 }
@@ -250,6 +251,7 @@ fn rows_come_newest_first_when_asked() {
         query: "_exists_:errorCode".into(),
         time: None,
         descending: true,
+        sort: None,
     };
     let answer = session.timeline(ViewFilter::All, &q);
     let Response::Rows { rows, total, .. } = session.handle(Request::Rows { offset: 0, len: 50 })
@@ -452,6 +454,7 @@ fn a_reused_timeline_answers_as_a_fresh_one() {
             query,
             time,
             descending: false,
+            sort: None,
         };
         // The scope changes now and then (and with it the key).
         let (scope, key) = match (round / 20) % 2 {

@@ -56,6 +56,8 @@ pub enum QueryErrorKind {
     Unexpected { found: String },
     /// `((((…` more than [`MAX_DEPTH`] groups and `NOT`s deep.
     TooDeep,
+    /// `eventName:/Delete.*/` — a regular expression (not part of the language).
+    Regex,
 }
 
 /// How deeply groups and `NOT`s may nest (keeps every recursive pass far from the stack
@@ -141,6 +143,10 @@ impl fmt::Display for QueryError {
             K::TooDeep => (
                 format!("nested more than {MAX_DEPTH} levels deep"),
                 "simplify the query",
+            ),
+            K::Regex => (
+                "regular expressions are not supported".into(),
+                "use wildcards: * for any run of characters, ? for one (Delete*), or quote the value to search for it",
             ),
         };
         write!(f, "{what} (at {at}): {hint}")

@@ -119,6 +119,7 @@
 //! in the raw text first, and most records are rejected without parsing.
 
 mod ast;
+mod check;
 pub mod complete;
 mod error;
 mod eval;
@@ -134,6 +135,7 @@ mod suggest;
 mod tests;
 
 pub use ast::{Ast, Bound, Field, Value};
+pub use check::{unknown_fields, QueryNote};
 pub use error::{QueryError, QueryErrorKind, MAX_DEPTH};
 pub use eval::{filter, filter_into, filter_within, filter_within_into, retain_matching};
 pub use field::{aliases, parse_number, time_span};

@@ -290,7 +290,26 @@ impl Parser<'_> {
     }
 
     /// A word or phrase: free text, or inside `field:( … )` a term on that field.
+    /// `/…/` with a regular-expression operator inside, typed as a bare word: a regex the
+    /// user expects to work (`/aws/lambda/` and quoted phrases are plain text).
+    fn is_regex(&self, span: &Range<usize>) -> bool {
+        let raw = self.src.get(span.clone()).unwrap_or("");
+        raw.len() >= 3
+            && raw.starts_with('/')
+            && raw.ends_with('/')
+            && raw[1..raw.len() - 1].bytes().any(|b| {
+                matches!(
+                    b,
+                    b'.' | b'*' | b'+' | b'?' | b'[' | b'|' | b'^' | b'$' | b'\\'
+                )
+            })
+    }
+
     fn bare(&mut self, field: Option<&Field>, value: Value, span: Range<usize>) -> Option<Ast> {
+        if field.is_none() && self.is_regex(&span) {
+            self.error(span, QueryErrorKind::Regex);
+            return None;
+        }
         match field {
             Some(f) => self.term(f.clone(), value, span),
             None if is_all_stars(&value) => Some(Ast::All),
@@ -299,6 +318,10 @@ impl Parser<'_> {
     }
 
     fn term(&mut self, field: Field, value: Value, span: Range<usize>) -> Option<Ast> {
+        if self.is_regex(&span) {
+            self.error(span, QueryErrorKind::Regex);
+            return None;
+        }
         if is_all_stars(&value) {
             return Some(Ast::Exists { field });
         }

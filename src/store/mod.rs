@@ -97,6 +97,9 @@ pub struct Row {
     pub read_only: String,
     pub event_type: String,
     pub summary_only: bool,
+    /// The file it was read from (filled by the session; the first, for a duplicate).
+    #[serde(default)]
+    pub file: String,
 }
 
 /// Counts for the load summary.
@@ -305,6 +308,7 @@ impl Store {
             read_only: text(&self.read_only),
             event_type: text(&self.event_type),
             summary_only: self.summary_only[i],
+            file: String::new(),
         })
     }
 

@@ -1,5 +1,5 @@
 //! The Events tab's state in the page address, so a link (with the same files loaded)
-//! restores the view: `#q=…&from=…&to=…&sel=…&sort=desc&cols=…`.
+//! restores the view: `#q=…&from=…&to=…&sel=…&by=account&sort=desc&cols=…&tz=local`.
 //!
 //! The hash is `&`-separated items; other items (`sample`, `rules=…`) belong to others
 //! and are kept as they are. Values are percent-encoded UTF-8.
@@ -17,11 +17,15 @@ pub struct ViewState {
     /// The selected event, by eventID.
     pub selected: Option<String>,
     pub descending: bool,
+    /// The column the table is sorted by (its key); `None`: time.
+    pub sort: Option<String>,
     /// The table's columns by key, in order; empty means the default set.
     pub columns: Vec<String>,
+    /// Times in the browser's time zone instead of UTC.
+    pub local_time: bool,
 }
 
-const KEYS: [&str; 6] = ["q", "from", "to", "sel", "sort", "cols"];
+const KEYS: [&str; 8] = ["q", "from", "to", "sel", "sort", "cols", "by", "tz"];
 
 impl ViewState {
     /// Reads the state from the hash's items (without the `#`); anything unreadable is
@@ -44,6 +48,8 @@ impl ViewState {
             time,
             selected: get("sel").filter(|s| !s.is_empty()),
             descending: get("sort").as_deref() == Some("desc"),
+            sort: get("by").filter(|s| !s.is_empty() && s != "time"),
+            local_time: get("tz").as_deref() == Some("local"),
             columns: get("cols")
                 .map(|c| {
                     c.split(',')
@@ -73,11 +79,17 @@ impl ViewState {
         if let Some(sel) = &self.selected {
             put("sel", sel);
         }
+        if let Some(by) = &self.sort {
+            put("by", by);
+        }
         if self.descending {
             put("sort", "desc");
         }
         if !self.columns.is_empty() {
             put("cols", &self.columns.join(","));
+        }
+        if self.local_time {
+            put("tz", "local");
         }
     }
 }
@@ -135,7 +147,9 @@ mod tests {
             time: Some((1_600_000_000_000, 1_600_000_360_000)),
             selected: Some("0b6e-…".into()),
             descending: true,
+            sort: Some("account".into()),
             columns: vec!["time".into(), "name".into()],
+            local_time: true,
         };
         let mut hash = items("sample&rules=%5B%5D&q=old");
         state.write(&mut hash);

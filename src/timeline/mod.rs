@@ -13,10 +13,12 @@
 //! the view itself). The buffers for all this are kept and reused ([`Timeline`]).
 
 pub mod axis;
+pub mod drill;
 mod export;
 mod facets;
 mod histogram;
 pub mod link;
+mod order;
 
 use std::ops::Range;
 
@@ -25,6 +27,7 @@ use serde::{Deserialize, Serialize};
 pub use export::{export, ExportFormat};
 pub use facets::{choices, split, toggle, Choice, Facet, Split};
 pub use histogram::{histogram, Bucket, Histogram};
+pub use order::{by_column, SortKey};
 
 use crate::intern::Sym;
 use crate::query::{self, Ast};
@@ -38,8 +41,11 @@ pub struct TimelineQuery {
     pub query: String,
     /// `[from, to)` in epoch milliseconds (the histogram's brush); `None` is all time.
     pub time: Option<(EpochMillis, EpochMillis)>,
-    /// Newest first.
+    /// Newest first (with `sort`: Z→A).
     pub descending: bool,
+    /// A table column's key to order by instead of time (`None`: time).
+    #[serde(default)]
+    pub sort: Option<String>,
 }
 
 /// One value of a facet with its count among the events every other condition keeps.
@@ -67,6 +73,10 @@ pub struct TimelineAnswer {
     pub total: u32,
     /// Why the query is invalid (it then matches nothing).
     pub error: Option<String>,
+    /// Words of a valid query that nothing answers (an unknown field), when it matched
+    /// nothing: what to fix, where.
+    #[serde(default)]
+    pub warnings: Vec<crate::query::QueryNote>,
     pub histogram: Histogram,
     pub facets: Vec<FacetCounts>,
 }
@@ -242,9 +252,16 @@ impl Timeline {
         TimelineAnswer {
             total: in_view.len() as u32,
             error: None,
+            warnings: Vec::new(),
             histogram: hist,
             facets,
         }
+    }
+
+    /// Empties the view (a question that could not be asked matches nothing).
+    pub fn clear_view(&mut self) {
+        self.kept.clear();
+        self.view = 0..0;
     }
 
     /// The last run's matching events, in time order (empty before the first).

@@ -36,3 +36,37 @@ pub fn write_hash_items(items: &[String], replace: bool) {
         };
     }
 }
+
+/// Moves to the view `items` describe as a new history entry (or in place), and tells
+/// every part of the page to read the address again, as Back and Forward do: a drill-down
+/// from another tab is one entry, and the address stays the one source of truth.
+pub fn navigate(items: &[String], replace: bool) {
+    write_hash_items(items, replace);
+    if let Some(window) = web_sys::window() {
+        if let Ok(event) = web_sys::PopStateEvent::new("popstate") {
+            let _ = window.dispatch_event(&event);
+        }
+    }
+}
+
+/// The value of `key=` among the items, percent-decoded.
+pub fn item(items: &[String], key: &str) -> Option<String> {
+    items
+        .iter()
+        .find_map(|i| i.strip_prefix(key)?.strip_prefix('='))
+        .map(crate::timeline::link::decode)
+}
+
+/// The items with `key=value` set (or removed, for `None`), in place of any before.
+pub fn set_item(items: &mut Vec<String>, key: &str, value: Option<&str>) {
+    let at = items.iter().position(|i| i.split('=').next() == Some(key));
+    let new = value.map(|v| format!("{key}={}", crate::timeline::link::encode(v)));
+    match (at, new) {
+        (Some(i), Some(n)) => items[i] = n,
+        (Some(i), None) => {
+            items.remove(i);
+        }
+        (None, Some(n)) => items.push(n),
+        (None, None) => {}
+    }
+}

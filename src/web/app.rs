@@ -13,15 +13,16 @@ use web_sys::{DragEvent, HtmlInputElement};
 use yew::platform::pinned::oneshot;
 use yew::prelude::*;
 
+use super::address::{hash_items, navigate};
 use super::engine::Engine;
 use super::files::{self, DroppedItems, PickedFile};
 use super::orgs_view::OrgsView;
 use super::rules_view::RulesView;
 use super::theme::ThemeSwitch;
-use super::timeline_view::{Scope, TimelineView};
+use super::timeline_view::TimelineView;
 use crate::display;
 use crate::ingest::FileReport;
-use crate::protocol::{Chunk, InputFile, Request, Response, Summary, ViewFilter};
+use crate::protocol::{Chunk, InputFile, Request, Response, Summary};
 
 /// Files per worker message, and bytes per message.
 /// - Good (bigger): fewer round trips for tens of thousands of 2 KB files.
@@ -63,6 +64,48 @@ pub enum Tab {
     Rules,
 }
 
+impl Tab {
+    /// In the address as `tab=…` (the Events tab is the default and writes nothing).
+    const KEY: &'static str = "tab";
+
+    fn key(self) -> Option<&'static str> {
+        match self {
+            Tab::Events => None,
+            Tab::Organization => Some("organization"),
+            Tab::Rules => Some("rules"),
+        }
+    }
+
+    fn from_hash(items: &[String]) -> Tab {
+        match super::address::item(items, Tab::KEY).as_deref() {
+            Some("organization") => Tab::Organization,
+            Some("rules") => Tab::Rules,
+            _ => Tab::Events,
+        }
+    }
+}
+
+/// The view keys of the Events tab a drill-down replaces (it starts a fresh view).
+const VIEW_KEYS: [&str; 4] = ["q", "from", "to", "sel"];
+
+/// Opens a tab: a new history entry, so Back returns to the one before.
+fn open_tab(tab: Tab) {
+    let mut items = hash_items();
+    super::address::set_item(&mut items, Tab::KEY, tab.key());
+    navigate(&items, false);
+}
+
+/// Shows a query's events in the Events tab: one history entry for the tab and the query.
+fn show_query(query: &str) {
+    let mut items = hash_items();
+    super::address::set_item(&mut items, Tab::KEY, None);
+    for key in VIEW_KEYS {
+        super::address::set_item(&mut items, key, None);
+    }
+    super::address::set_item(&mut items, "q", Some(query));
+    navigate(&items, false);
+}
+
 /// Shared data compared by identity: comparing props must not walk 50,000 ledger rows.
 #[derive(Debug, Default)]
 pub struct Shared<T>(pub Rc<T>);
@@ -89,8 +132,6 @@ impl<T> std::ops::Deref for Shared<T> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct AppState {
     pub tab: Tab,
-    /// Which events the Events tab searches (all, or a lifecycle's or a rule's).
-    pub scope: Scope,
     /// The worker's generation when rows last changed without the events changing.
     pub rows_generation: u32,
     pub load: LoadState,
@@ -110,14 +151,20 @@ pub struct AppState {
     pub cancelled: bool,
     /// The last load stopped at the worker's memory budget: (held, budget) in bytes.
     pub over_budget: Option<(u64, u64)>,
+    /// The last load was cancelled: (files read, files picked).
+    pub interrupted: Option<(u32, u32)>,
+    /// The built-in sample is among the loaded data / real files are.
+    pub has_sample: bool,
+    pub has_files: bool,
+    /// "Load sample data" over real files asks first.
+    pub confirm_sample: bool,
     pub dragging: bool,
 }
 
 impl Default for AppState {
     fn default() -> Self {
         AppState {
-            tab: Tab::Events,
-            scope: Scope::default(),
+            tab: Tab::from_hash(&hash_items()),
             rows_generation: 0,
             load: LoadState::Idle,
             files_total: 0,
@@ -131,6 +178,10 @@ impl Default for AppState {
             summary: None,
             cancelled: false,
             over_budget: None,
+            interrupted: None,
+            has_sample: false,
+            has_files: false,
+            confirm_sample: false,
             dragging: false,
         }
     }
@@ -140,6 +191,7 @@ pub enum Action {
     LoadStarted {
         files: u32,
         bytes: u64,
+        sample: bool,
     },
     Progress {
         reports: Vec<FileReport>,
@@ -152,9 +204,10 @@ pub enum Action {
     OverBudget(u64, u64),
     Cleared,
     Dragging(bool),
+    /// The address says this tab (a click, Back, Forward, a drill-down).
     ShowTab(Tab),
-    /// Show the Events tab over these events.
-    ShowScope(Scope),
+    /// Ask before mixing the invented sample into real files (or stop asking).
+    ConfirmSample(bool),
     /// The same events, different rows (rule badges): cached rows are stale.
     RowsChanged(u32),
 }
@@ -165,9 +218,20 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
         match action {
-            Action::LoadStarted { files, bytes } => {
+            Action::LoadStarted {
+                files,
+                bytes,
+                sample,
+            } => {
                 // Loads add to what is loaded: counters restart, data stays.
                 s.load = LoadState::Loading;
+                s.interrupted = None;
+                s.confirm_sample = false;
+                if sample {
+                    s.has_sample = true;
+                } else {
+                    s.has_files = true;
+                }
                 s.files_total = files;
                 s.files_done = 0;
                 s.bytes_total = bytes;
@@ -199,7 +263,7 @@ impl Reducible for AppState {
             Action::Loaded(mut summary) => {
                 s.load = LoadState::Done;
                 s.events = summary.stats.events;
-                s.scope = Scope::default();
+                s.interrupted = s.cancelled.then_some((s.files_done, s.files_total));
                 s.problems = Shared::default();
                 s.ledger = Shared(Rc::new(std::mem::take(&mut summary.ledger)));
                 s.summary = Some(Rc::new(summary));
@@ -209,11 +273,8 @@ impl Reducible for AppState {
             Action::Cleared => s = AppState::default(),
             Action::Dragging(on) => s.dragging = on,
             Action::ShowTab(tab) => s.tab = tab,
+            Action::ConfirmSample(on) => s.confirm_sample = on,
             Action::RowsChanged(generation) => s.rows_generation = generation,
-            Action::ShowScope(scope) => {
-                s.scope = scope;
-                s.tab = Tab::Events;
-            }
         }
         Rc::new(s)
     }
@@ -246,6 +307,8 @@ pub fn app() -> Html {
             if files.is_empty() {
                 return;
             }
+            // The data stays in this document: Back should not leave it (see below).
+            guard_history();
             send_load_filter();
             cancel.set(false);
             spawn_local(load_files(
@@ -269,13 +332,23 @@ pub fn app() -> Html {
         })
     };
 
-    let on_sample = {
+    // The sample, added to what is loaded (`replace`: instead of it).
+    let load_sample = {
         let (engine, dispatcher) = ((*engine).clone(), state.dispatcher());
-        Callback::from(move |()| {
+        Callback::from(move |replace: bool| {
             send_load_filter();
+            guard_history();
             let (engine, dispatcher) = (engine.clone(), dispatcher.clone());
             spawn_local(async move {
-                dispatcher.dispatch(Action::LoadStarted { files: 1, bytes: 0 });
+                if replace {
+                    engine.ask(Request::Reset).await;
+                    dispatcher.dispatch(Action::Cleared);
+                }
+                dispatcher.dispatch(Action::LoadStarted {
+                    files: 1,
+                    bytes: 0,
+                    sample: true,
+                });
                 if let Some(Response::Added { reports, events }) =
                     engine.ask(Request::sample()).await
                 {
@@ -289,6 +362,18 @@ pub fn app() -> Html {
             });
         })
     };
+    // The sample is an invented organization: over real files, ask before mixing it in.
+    let on_sample = {
+        let (load_sample, dispatcher) = (load_sample.clone(), state.dispatcher());
+        let real = state.has_files && state.events > 0;
+        Callback::from(move |()| {
+            if real {
+                dispatcher.dispatch(Action::ConfirmSample(true));
+            } else {
+                load_sample.emit(false);
+            }
+        })
+    };
 
     // `#sample` in the address (the hash is `&`-separated keys) loads the built-in sample
     // at once: the README's link.
@@ -298,6 +383,73 @@ pub fn app() -> Html {
             if super::address::hash_items().iter().any(|k| k == "sample") {
                 on_sample.emit(());
             }
+        });
+    }
+
+    // `/` jumps to the query box, `?` shows the shortcuts (not while typing in a field).
+    let help = use_state(|| false);
+    {
+        let (help, dispatcher) = (help.clone(), state.dispatcher());
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                gloo::events::EventListener::new(&w, "keydown", move |e| {
+                    let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
+                        return;
+                    };
+                    if e.ctrl_key() || e.meta_key() || e.alt_key() || typing(e) {
+                        return;
+                    }
+                    match e.key().as_str() {
+                        "/" => {
+                            e.prevent_default();
+                            if Tab::from_hash(&hash_items()) != Tab::Events {
+                                open_tab(Tab::Events);
+                                dispatcher.dispatch(Action::ShowTab(Tab::Events));
+                            }
+                            focus_by_id("query");
+                        }
+                        "?" => {
+                            e.prevent_default();
+                            help.set(true);
+                        }
+                        _ => {}
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+
+    // Back and Forward (and drill-downs, which navigate) change the tab.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                gloo::events::EventListener::new(&w, "popstate", move |_| {
+                    dispatcher.dispatch(Action::ShowTab(Tab::from_hash(&hash_items())));
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    // Leaving the page throws the loaded data away: the browser asks first.
+    {
+        let loaded = state.events > 0 || state.load == LoadState::Loading;
+        use_effect_with(loaded, move |loaded| {
+            let listener = (*loaded).then(web_sys::window).flatten().map(|w| {
+                gloo::events::EventListener::new_with_options(
+                    &w,
+                    "beforeunload",
+                    gloo::events::EventListenerOptions::enable_prevent_default(),
+                    |e| {
+                        e.prevent_default();
+                        if let Some(e) = e.dyn_ref::<web_sys::BeforeUnloadEvent>() {
+                            e.set_return_value("");
+                        }
+                    },
+                )
+            });
+            move || drop(listener)
         });
     }
 
@@ -320,22 +472,15 @@ pub fn app() -> Html {
         })
     };
 
-    // Restrict the table to some events (a lifecycle's, a rule's), or show all again.
-    let show_view = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |(label, filter): (Option<String>, ViewFilter)| {
-            dispatcher.dispatch(Action::ShowScope(Scope { label, filter }))
-        })
-    };
-    let show_events = show_view.reform(|(label, ids): (Option<String>, Option<Vec<String>>)| {
-        (label, ids.map_or(ViewFilter::All, ViewFilter::EventIds))
-    });
+    // Drill-downs from the other tabs are queries in the Events tab.
+    let show_events = Callback::from(|query: String| show_query(&query));
     let rows_changed = {
         let dispatcher = state.dispatcher();
         Callback::from(move |generation: u32| dispatcher.dispatch(Action::RowsChanged(generation)))
     };
-    let show_rule =
-        show_view.reform(|name: String| (Some(format!("rule {name}")), ViewFilter::Rule(name)));
+    let show_rule = Callback::from(|name: String| {
+        show_query(&crate::timeline::drill::Clause::Rule(name).query())
+    });
 
     let on_dragover = {
         let dispatcher = state.dispatcher();
@@ -372,11 +517,46 @@ pub fn app() -> Html {
     let loading = s.load == LoadState::Loading;
     let total_events = s.summary.as_ref().map_or(0, |x| x.stats.events);
     let tab_button = |tab: Tab, label: &str, testid: &str| {
-        let dispatcher = state.dispatcher();
+        let current = s.tab;
+        let selected = s.tab == tab;
         html! {
-            <button class={classes!("tab", (s.tab == tab).then_some("active"))} data-testid={testid.to_owned()}
-                    onclick={Callback::from(move |_| dispatcher.dispatch(Action::ShowTab(tab)))}>{label}</button>
+            <button class={classes!("tab", selected.then_some("active"))} data-testid={testid.to_owned()}
+                    id={testid.to_owned()} role="tab" aria-selected={selected.to_string()}
+                    aria-controls={format!("panel-{}", tab.key().unwrap_or("events"))}
+                    tabindex={if selected { "0" } else { "-1" }}
+                    onclick={Callback::from(move |_| if current != tab { open_tab(tab) })}>{label}</button>
         }
+    };
+    // Arrow keys move between tabs (the WAI-ARIA tabs pattern), opening each.
+    let on_tab_key = {
+        let current = s.tab;
+        Callback::from(move |e: KeyboardEvent| {
+            const ORDER: [Tab; 3] = [Tab::Events, Tab::Organization, Tab::Rules];
+            let at = ORDER.iter().position(|t| *t == current).unwrap_or(0);
+            let next = match e.key().as_str() {
+                "ArrowRight" => ORDER[(at + 1) % 3],
+                "ArrowLeft" => ORDER[(at + 2) % 3],
+                "Home" => ORDER[0],
+                "End" => ORDER[2],
+                _ => return,
+            };
+            e.prevent_default();
+            open_tab(next);
+            let id = match next {
+                Tab::Events => "tab-events",
+                Tab::Organization => "tab-organization",
+                Tab::Rules => "tab-rules",
+            };
+            focus_by_id(id);
+        })
+    };
+    // A link to a view (a query, a range, a selection, a tab) opened before its files.
+    let waiting_view = {
+        let items = hash_items();
+        let view = crate::timeline::link::ViewState::read(&items);
+        (view != crate::timeline::link::ViewState::default()
+            || Tab::from_hash(&items) != Tab::Events)
+            .then_some(view)
     };
     html! {
         <div class={classes!("app", s.dragging.then_some("dragging"))}
@@ -414,7 +594,19 @@ pub fn app() -> Html {
                         bytes_done={s.bytes_done} bytes_total={s.bytes_total} events={s.events}
                         skipped={s.summary.as_ref().filter(|_| s.load == LoadState::Done).map_or(s.skipped, |x| x.skipped)}
                         files={s.summary.as_ref().filter(|_| s.load == LoadState::Done).map_or(s.files_done, |x| x.files)}
-                        cancelled={s.cancelled} on_cancel={on_cancel} />
+                        cancelled={s.cancelled} interrupted={s.interrupted} on_cancel={on_cancel} />
+            if s.confirm_sample {
+                <div class="confirm" role="alertdialog" aria-labelledby="confirm-sample-text" data-testid="confirm-sample">
+                    <span id="confirm-sample-text">
+                        {"The sample is an invented organization. Loading it would mix it with your "}
+                        {display::count(s.events)}{" events."}
+                    </span>
+                    <button class="button primary" data-testid="sample-replace"
+                            onclick={let l = load_sample.clone(); move |_| l.emit(true)}>{"Replace them with the sample"}</button>
+                    <button class="button" data-testid="sample-cancel"
+                            onclick={let d = state.dispatcher(); move |_| d.dispatch(Action::ConfirmSample(false))}>{"Keep my files"}</button>
+                </div>
+            }
             if let Some((held, budget)) = s.over_budget {
                 <p class="over-budget" role="alert" data-testid="over-budget" data-held={held.to_string()}
                    data-files-left={s.files_total.saturating_sub(s.files_done).to_string()}>
@@ -430,6 +622,13 @@ pub fn app() -> Html {
             } else if !s.problems.is_empty() {
                 <Ledger reports={s.problems.clone()} />
             } else if !loading {
+                if let Some(view) = &waiting_view {
+                    <div class="waiting-view" data-testid="waiting-view" role="status">
+                        <b>{"This link opens a view"}</b>
+                        { if view.query.is_empty() { String::new() } else { format!(" of the query {}", view.query) } }
+                        {": load the same files (or folder) it was made from to see it. Nothing in the link leaves this page."}
+                    </div>
+                }
                 <div class="empty-state">
                     <p class="big">{"Drop CloudTrail files or folders anywhere on this page"}</p>
                     <p>{"S3 log files (.json.gz), console exports (JSON or CSV), lookup-events output, EventBridge and CloudWatch Logs forms. Or try the "}
@@ -437,28 +636,37 @@ pub fn app() -> Html {
                 </div>
             }
             if total_events > 0 {
-                <nav class="tabs">
-                    { tab_button(Tab::Events, "Events", "tab-events") }
-                    { tab_button(Tab::Organization, "Organization", "tab-organization") }
-                    { tab_button(Tab::Rules, "Rules", "tab-rules") }
+                <nav class="tabs" aria-label="Views">
+                    <div role="tablist" aria-label="Views" class="tablist" onkeydown={on_tab_key}>
+                        { tab_button(Tab::Events, "Events", "tab-events") }
+                        { tab_button(Tab::Organization, "Organization", "tab-organization") }
+                        { tab_button(Tab::Rules, "Rules", "tab-rules") }
+                    </div>
+                    <button class="button small help-button" data-testid="shortcuts-button" title="Keyboard shortcuts (?)"
+                            aria-haspopup="dialog" onclick={let h = help.clone(); move |_| h.set(true)}>{"?"}</button>
                 </nav>
                 // Always mounted (hidden when another tab shows) so the saved rules reach
                 // the worker at once: badges and counts exist before the tab is opened.
-                <div class="rules-tab" hidden={s.tab != Tab::Rules}>
+                <div class="rules-tab" hidden={s.tab != Tab::Rules} role="tabpanel" id="panel-rules" aria-labelledby="tab-rules">
                     <RulesView engine={(*engine).clone()} generation={s.summary.as_ref().map_or(0, |x| x.generation)}
                                on_show_rule={show_rule} on_applied={rows_changed} />
                 </div>
                 // Always mounted too: its view (query, range, selection, scroll) survives a
                 // visit to another tab, and nothing is asked again on the way back.
-                <div class="events-tab" hidden={s.tab != Tab::Events}>
+                <div class="events-tab" hidden={s.tab != Tab::Events} role="tabpanel" id="panel-events" aria-labelledby="tab-events">
                     <TimelineView engine={(*engine).clone()} data_generation={s.summary.as_ref().map_or(0, |x| x.generation)}
-                                  rows_generation={s.rows_generation} scope={s.scope.clone()}
+                                  rows_generation={s.rows_generation}
                                   on_show_events={show_events.clone()} />
                 </div>
                 if s.tab == Tab::Organization {
-                    <OrgsView engine={(*engine).clone()} generation={s.summary.as_ref().map_or(0, |x| x.generation)}
-                              on_show_events={show_events.clone()} />
+                    <div class="orgs-tab" role="tabpanel" id="panel-organization" aria-labelledby="tab-organization">
+                        <OrgsView engine={(*engine).clone()} generation={s.summary.as_ref().map_or(0, |x| x.generation)}
+                                  on_show_events={show_events.clone()} />
+                    </div>
                 }
+            }
+            if *help {
+                <ShortcutHelp on_close={let h = help.clone(); Callback::from(move |()| h.set(false))} />
             }
             </main>
             <div class="drop-overlay">{"Drop files or folders to load them"}</div>
@@ -478,6 +686,7 @@ async fn load_files(
     dispatcher.dispatch(Action::LoadStarted {
         files: files.len() as u32,
         bytes: total,
+        sample: false,
     });
     // Small files are gathered into batches, each read at once and sent as one message.
     let mut batch: Vec<PickedFile> = Vec::new();
@@ -676,6 +885,7 @@ struct LoadStatusProps {
     files: u32,
     skipped: u32,
     cancelled: bool,
+    interrupted: Option<(u32, u32)>,
     on_cancel: Callback<MouseEvent>,
 }
 
@@ -693,7 +903,14 @@ fn load_status(props: &LoadStatusProps) -> Html {
     html! {
         <section class="load-status" data-testid="load-status" data-state={s.load.as_str()}
                  data-files={files.to_string()} data-events={s.events.to_string()}
-                 data-errors={errors.to_string()}>
+                 data-errors={errors.to_string()} data-interrupted={s.interrupted.is_some().to_string()}>
+            if let (LoadState::Done, Some((read, picked))) = (s.load, s.interrupted) {
+                <div class="interrupted" data-testid="load-interrupted" role="status">
+                    <b>{"Load cancelled: "}</b>
+                    {format!("{} of {} files were read; the rest are not loaded. To finish, load the same files again: what is already loaded is recognised and counted once.",
+                        display::count(read), display::count(picked))}
+                </div>
+            }
             if s.load == LoadState::Loading {
                 <progress max="1" value={fraction.to_string()} />
                 <span>
@@ -811,5 +1028,106 @@ fn ledger(props: &LedgerProps) -> Html {
                 <p class="more">{format!("… and {} more files without problems", display::count(hidden as u32))}</p>
             }
         </details>
+    }
+}
+
+/// Once data is loaded, an extra history entry in this document, so that Back from the
+/// first view stays in the app instead of leaving it (and the data) behind.
+fn guard_history() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(history) = window.history() else {
+        return;
+    };
+    thread_local! {
+        static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if !GUARDED.with(|g| g.replace(true)) {
+        let _ = history.push_state(&wasm_bindgen::JsValue::NULL, "");
+    }
+}
+
+/// Whether a key event goes to a text field (where `/` and `?` are characters).
+fn typing(e: &KeyboardEvent) -> bool {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || el.get_attribute("contenteditable").is_some()
+        })
+}
+
+/// Focuses the element with this id, once it is drawn.
+fn focus_by_id(id: &'static str) {
+    // After this event's re-render: the element may be in a tab just opened.
+    gloo::timers::callback::Timeout::new(0, move || {
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    })
+    .forget();
+}
+
+#[derive(Properties, PartialEq)]
+struct ShortcutHelpProps {
+    on_close: Callback<()>,
+}
+
+/// The keyboard shortcuts, as a modal dialog (Escape or the button closes it).
+#[function_component(ShortcutHelp)]
+fn shortcut_help(props: &ShortcutHelpProps) -> Html {
+    let close = props.on_close.clone();
+    let on_key = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Escape" {
+            e.prevent_default();
+            close.emit(());
+        }
+    });
+    let dialog = use_node_ref();
+    {
+        let dialog = dialog.clone();
+        use_effect_with((), move |_| {
+            if let Some(el) = dialog.cast::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        });
+    }
+    let rows = [
+        ("/", "Jump to the query box"),
+        ("Enter", "Run the query as typed"),
+        ("Tab", "Take the highlighted suggestion"),
+        ("↓ ↑", "Open or move through the suggestions"),
+        (
+            "Escape",
+            "Close the suggestions, the detail pane or this help",
+        ),
+        ("j / k, ↓ ↑", "Next / previous event in the table"),
+        (
+            "PageDown / PageUp, Home / End",
+            "Move a page, or to the first or last event",
+        ),
+        ("← →", "Previous / next tab, in the tab bar"),
+        ("?", "This help"),
+    ];
+    html! {
+        <div class="modal-backdrop" onclick={props.on_close.reform(|_| ())}>
+            <div class="modal" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title" tabindex="-1"
+                 data-testid="shortcuts" ref={dialog} onkeydown={on_key}
+                 onclick={|e: MouseEvent| e.stop_propagation()}>
+                <h2 id="shortcuts-title">{"Keyboard shortcuts"}</h2>
+                <table>
+                    <thead><tr><th scope="col">{"Keys"}</th><th scope="col">{"What they do"}</th></tr></thead>
+                    <tbody>
+                    { for rows.iter().map(|(k, v)| html! { <tr><td><kbd>{*k}</kbd></td><td>{*v}</td></tr> }) }
+                    </tbody>
+                </table>
+                <button class="button" data-testid="shortcuts-close" onclick={props.on_close.reform(|_| ())}>{"Close"}</button>
+            </div>
+        </div>
     }
 }

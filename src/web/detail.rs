@@ -138,6 +138,9 @@ fn event_detail(props: &EventDetailProps) -> Html {
             <p>{"By "}<b>{ if row.principal.is_empty() { "unknown" } else { &row.principal } }</b>
                { if row.identity_type.is_empty() { String::new() } else { format!(" ({})", row.identity_type) } }
                { if row.account.is_empty() { String::new() } else { format!(" in account {}", row.account) } }</p>
+            if !row.file.is_empty() {
+                <p class="muted file" data-testid="detail-file" title={row.file.clone()}>{"From "}<code>{&row.file}</code></p>
+            }
             if let Some(sentence) = &*explained {
                 <p class="identity" data-testid="identity-explained">{sentence}</p>
             }

@@ -50,8 +50,26 @@ use crate::orgs::{
 use crate::protocol::{Request, Response};
 use crate::time::{format_iso, parse_timestamp, EpochMillis};
 
-/// Show these events in the table: (what they are, their eventIDs; `None` = all).
-pub type ShowEvents = Callback<(Option<String>, Option<Vec<String>>)>;
+/// Show the events of this query in the Events tab (a drill-down, written into the query
+/// and the address; [`drill_query`] builds it).
+pub type ShowEvents = Callback<String>;
+
+/// The query that shows a row's events: its lifecycle (`lifecycle:car-…`, `lifecycle:h-…`)
+/// when it has an id, else its events by eventID.
+pub fn drill_query(lifecycle: Option<&str>, event_ids: &[String]) -> String {
+    use crate::query::{Ast, Field, Value};
+    if let Some(id) = lifecycle {
+        return crate::timeline::drill::Clause::Lifecycle(id.to_owned()).query();
+    }
+    let term = |id: &String| Ast::Term {
+        field: Field::new(["eventID"]),
+        value: Value::Text(id.clone()),
+    };
+    match event_ids {
+        [one] => term(one).to_string(),
+        many => Ast::Or(many.iter().map(term).collect()).to_string(),
+    }
+}
 
 /// Rows drawn per section before a "show more" button (the DOM stays small for big orgs).
 const PAGE_ROWS: usize = 250;
@@ -327,6 +345,8 @@ pub struct LifecycleLink {
     pub kind: &'static str,
     pub label: String,
     pub event_ids: Vec<String>,
+    /// The query that shows them ([`drill_query`]).
+    pub query: String,
 }
 
 /// The lifecycles built from the event with this eventID (none for other events).
@@ -336,27 +356,38 @@ pub fn lifecycle_links(report: &OrgReport, event_id: &str) -> Vec<LifecycleLink>
     };
     refs.iter()
         .filter_map(|r| {
-            let (kind, label, ids) = match *r {
+            let (kind, label, id, ids) = match *r {
                 LifecycleRef::Creation(i) => {
                     let c = report.creations.get(i as usize)?;
-                    ("creation", creation_label(c), &c.event_ids)
+                    (
+                        "creation",
+                        creation_label(c),
+                        c.request_id.as_deref(),
+                        &c.event_ids,
+                    )
                 }
                 LifecycleRef::Handshake(i) => {
                     let h = report.handshakes.get(i as usize)?;
-                    ("handshake", handshake_label(h), &h.event_ids)
+                    (
+                        "handshake",
+                        handshake_label(h),
+                        h.handshake_id.as_deref(),
+                        &h.event_ids,
+                    )
                 }
                 LifecycleRef::Membership(i) => {
                     let m = report.membership.get(i as usize)?;
-                    ("membership", membership_label(m), &m.event_ids)
+                    ("membership", membership_label(m), None, &m.event_ids)
                 }
                 LifecycleRef::Change(i) => {
                     let c = report.changes.get(i as usize)?;
-                    ("change", change_label(c), &c.event_ids)
+                    ("change", change_label(c), None, &c.event_ids)
                 }
             };
             Some(LifecycleLink {
                 kind,
                 label,
+                query: drill_query(id, ids),
                 event_ids: ids.clone(),
             })
         })
@@ -380,8 +411,8 @@ pub fn part_of(props: &PartOfProps) -> Html {
         <div class="part-of" data-testid="part-of">
             <span class="muted">{"Part of: "}</span>
             { for props.links.iter().map(|link| {
-                let (show, label, ids) = (props.on_show_events.clone(), link.label.clone(), link.event_ids.clone());
-                let onclick = Callback::from(move |_: MouseEvent| show.emit((Some(label.clone()), Some(ids.clone()))));
+                let (show, query) = (props.on_show_events.clone(), link.query.clone());
+                let onclick = Callback::from(move |_: MouseEvent| show.emit(query.clone()));
                 html! {
                     <button class="lifecycle-link" data-testid="lifecycle-link" data-lifecycle={link.kind}
                             data-count={link.event_ids.len().to_string()} onclick={onclick}
@@ -523,19 +554,21 @@ struct SectionProps {
     show: ShowEvents,
 }
 
-/// The "show events" button of a row. Hook: `[data-testid=show-events]` with `data-count`.
-fn show_button(show: &ShowEvents, label: String, ids: &[String]) -> Html {
+/// The "show events" button of a row: its events in the Events tab, as a query
+/// ([`drill_query`]; `lifecycle` is the row's id when it has one). Hook:
+/// `[data-testid=show-events]` with `data-count` and `data-query`.
+fn show_button(show: &ShowEvents, label: String, lifecycle: Option<&str>, ids: &[String]) -> Html {
     let n = ids.len();
     if n == 0 {
         return html! { <span class="muted" title="No eventID is known for this row">{"—"}</span> };
     }
-    let (show, ids) = (show.clone(), ids.to_vec());
-    let title = format!("Show these events in the Events tab: {label}");
-    let onclick =
-        Callback::from(move |_: MouseEvent| show.emit((Some(label.clone()), Some(ids.clone()))));
+    let query = drill_query(lifecycle, ids);
+    let title = format!("Show these events in the Events tab: {label} ({query})");
+    let (show, q) = (show.clone(), query.clone());
+    let onclick = Callback::from(move |_: MouseEvent| show.emit(q.clone()));
     html! {
         <button class="button small show-events" data-testid="show-events" data-count={n.to_string()}
-                onclick={onclick} title={title}>
+                data-query={query} onclick={onclick} title={title}>
             { if n == 1 { "1 event".to_owned() } else { format!("{n} events") } }
         </button>
     }
@@ -600,7 +633,7 @@ fn warnings(props: &SectionProps) -> Html {
                          data-testid="org-warning" data-kind={format!("{:?}", w.kind)}>
                         <span class="icon" aria-hidden="true">{"⚠"}</span>
                         <div class="text"><b>{title}</b>{": "}{&w.message}</div>
-                        <div class="actions">{ show_button(&props.show, format!("warning: {title}"), &w.event_ids) }</div>
+                        <div class="actions">{ show_button(&props.show, format!("warning: {title}"), None, &w.event_ids) }</div>
                     </div>
                 }
             }) }
@@ -703,7 +736,7 @@ fn creation_row(c: &AccountCreation, show: &ShowEvents) -> Html {
                 { for c.remarks.iter().map(|r| html! { <div class="remark">{r}</div> }) }
             </td>
             <td class="num">{c.duration_ms.map(human_duration).unwrap_or_else(|| "—".to_owned())}</td>
-            <td>{ show_button(show, creation_label(c), &c.event_ids) }</td>
+            <td>{ show_button(show, creation_label(c), c.request_id.as_deref(), &c.event_ids) }</td>
         </tr>
     }
 }
@@ -838,7 +871,7 @@ fn handshake_row(h: &Handshake, show: &ShowEvents) -> Html {
                 }) }
                 { for h.remarks.iter().map(|r| html! { <div class="remark">{r}</div> }) }
             </td>
-            <td>{ show_button(show, handshake_label(h), &h.event_ids) }</td>
+            <td>{ show_button(show, handshake_label(h), h.handshake_id.as_deref(), &h.event_ids) }</td>
         </tr>
     }
 }
@@ -907,7 +940,7 @@ fn membership_row(m: &MembershipChange, show: &ShowEvents) -> Html {
                     <div class="error"><code>{code}</code>{m.error_message.as_deref().map(|x| format!(": {x}")).unwrap_or_default()}</div>
                 }
             </td>
-            <td>{ show_button(show, membership_label(m), &m.event_ids) }</td>
+            <td>{ show_button(show, membership_label(m), None, &m.event_ids) }</td>
         </tr>
     }
 }
@@ -980,7 +1013,7 @@ fn change_row(c: &OrgChange, show: &ShowEvents) -> Html {
                     if let Some(message) = &c.error_message { <div class="muted small">{message}</div> }
                 }
             </td>
-            <td>{ show_button(show, change_label(c), &c.event_ids) }</td>
+            <td>{ show_button(show, change_label(c), None, &c.event_ids) }</td>
         </tr>
     }
 }

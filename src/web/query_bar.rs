@@ -1,15 +1,22 @@
 //! The search box: the timeline's query language, checked as you type (errors shown with
-//! their position, in the page, no worker round trip) and sent to the worker once valid.
+//! their position and underlined in the box, no worker round trip) and sent to the
+//! worker once valid.
 //!
 //! Controlled: the app owns the query ([`QueryBarProps::query`]); the box keeps a draft
 //! while the user types and takes the app's query whenever that changes from elsewhere
-//! (the detail pane's filter and context actions).
+//! (facet clicks, the detail pane's actions, Back and Forward).
+//!
+//! The box never changes what the user typed unless they accept a suggestion: Enter runs
+//! the text as it is (at once, no typing pause), Tab or a click takes the active
+//! suggestion, Escape closes the list and leaves the text alone.
 //!
 //! Autocomplete: the word at the cursor ([`query::complete::at_cursor`]) is a field name
 //! or a field's value; the worker suggests names present in the data and frequent
-//! values ([`Request::Suggest`]). Arrows move, Enter or Tab takes, Escape closes.
+//! values ([`Request::Suggest`]). The list opens while a word is typed (or on ArrowDown),
+//! never over an empty box, and closes when the box loses focus.
 
 use std::cell::RefCell;
+use std::ops::Range;
 use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
@@ -20,27 +27,44 @@ use yew::prelude::*;
 use super::engine::Engine;
 use crate::display;
 use crate::protocol::{Request, Response};
-use crate::query::{self, complete::Completion};
+use crate::query::{self, complete::Completion, QueryNote};
 
 /// Quiet time after the last keystroke before a valid query runs.
 /// - Good (longer): fewer scans of a million events while typing.
 /// - Bad (longer): the table lags behind the box.
 const DEBOUNCE_MS: u32 = 250;
 
+/// What the box holds, against what the table answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Draft {
+    /// The box shows the query the table answers.
+    Current,
+    /// A valid query is typed but not run yet.
+    Pending,
+    /// The text does not parse: no table answers it.
+    Invalid,
+}
+
 #[derive(Properties, PartialEq)]
 pub struct QueryBarProps {
-    /// Events matching the current view.
-    pub total: u32,
+    /// Events matching the current view; `None` while no answer fits the box.
+    pub total: Option<u32>,
     /// The app's query: the box shows it whenever it changes.
     #[prop_or_default]
     pub query: String,
     /// Run this query (an empty string shows everything).
     pub on_query: Callback<String>,
+    /// Whether the box's text is what the table answers.
+    #[prop_or_default]
+    pub on_draft: Callback<Draft>,
     /// Asked for autocomplete suggestions.
     pub engine: Engine,
     /// The worker's word on the query, when the box found nothing wrong.
     #[prop_or_default]
     pub error: Option<String>,
+    /// Words of the query the data does not answer (unknown fields), from the worker.
+    #[prop_or_default]
+    pub warnings: Rc<Vec<QueryNote>>,
 }
 
 /// Open suggestions: what they complete and the choices, one of them active.
@@ -49,6 +73,16 @@ struct Suggestions {
     completion: Completion,
     items: Vec<(String, u32)>,
     active: usize,
+}
+
+/// What is wrong with the text, where.
+#[derive(Clone, Debug, PartialEq)]
+struct Problem {
+    span: Range<usize>,
+    word: String,
+    message: String,
+    /// An error (nothing runs) rather than a warning (the query runs, finds nothing).
+    error: bool,
 }
 
 /// The byte offset of a UTF-16 offset (what the DOM's selection reports).
@@ -63,11 +97,31 @@ fn byte_offset(text: &str, utf16: u32) -> usize {
     text.len()
 }
 
+/// The first syntax error of `text`, positioned.
+fn syntax_problem(text: &str) -> Option<Problem> {
+    let e = query::parse(text).err()?;
+    let span = e.span.start.min(text.len())..e.span.end.min(text.len());
+    let word = text.get(span.clone()).unwrap_or("").to_owned();
+    Some(Problem {
+        span,
+        word,
+        message: e.to_string(),
+        error: true,
+    })
+}
+
+/// Whether a word is being typed at `cursor`, so the list has something to narrow: an
+/// empty box (or a cursor after a space) opens nothing unless asked.
+fn worth_suggesting(c: &Completion) -> bool {
+    c.field.is_some() || !c.prefix.is_empty()
+}
+
 #[function_component(QueryBar)]
 pub fn query_bar(props: &QueryBarProps) -> Html {
     let text = use_state(|| props.query.clone());
-    let error = use_state(|| None::<String>);
+    let problem = use_state(|| syntax_problem(&props.query));
     let input = use_node_ref();
+    let mirror = use_node_ref();
     let suggestions = use_state(|| None::<Suggestions>);
     // Numbers suggestion requests: an answer to an older one is dropped.
     let asked = use_mut_ref(|| 0u32);
@@ -79,56 +133,79 @@ pub fn query_bar(props: &QueryBarProps) -> Html {
 
     // A query set from elsewhere replaces the draft (and any pending run of it).
     {
-        let (text, error, pending, sent) = (
+        let (text, problem, pending, sent, suggestions) = (
             text.clone(),
-            error.clone(),
+            problem.clone(),
             Rc::clone(&pending),
             Rc::clone(&sent),
+            suggestions.clone(),
         );
         use_effect_with(props.query.clone(), move |query| {
             if sent.borrow().as_ref() != Some(query) {
                 pending.borrow_mut().take();
                 *sent.borrow_mut() = None;
-                error.set(query::parse(query).err().map(|e| e.to_string()));
+                problem.set(syntax_problem(query));
+                suggestions.set(None);
                 text.set(query.clone());
             }
         });
     }
 
+    // Tell the view whether the table answers the box.
+    {
+        let draft = if problem.is_some() {
+            Draft::Invalid
+        } else if *text != props.query {
+            Draft::Pending
+        } else {
+            Draft::Current
+        };
+        let on_draft = props.on_draft.clone();
+        use_effect_with(draft, move |d| on_draft.emit(*d));
+    }
+
     let run = {
-        let (on_query, error, pending, sent) = (
+        let (on_query, problem, pending, sent) = (
             props.on_query.clone(),
-            error.clone(),
+            problem.clone(),
             Rc::clone(&pending),
             Rc::clone(&sent),
         );
         move |q: String, delay: u32| {
             // Replacing the timeout cancels the previous one.
             pending.borrow_mut().take();
-            match query::parse(&q) {
-                Ok(_) => {
-                    error.set(None);
+            match syntax_problem(&q) {
+                None => {
+                    problem.set(None);
                     let (on_query, sent) = (on_query.clone(), Rc::clone(&sent));
-                    *pending.borrow_mut() = Some(Timeout::new(delay, move || {
+                    let go = move || {
                         *sent.borrow_mut() = Some(q.clone());
                         on_query.emit(q);
-                    }));
+                    };
+                    if delay == 0 {
+                        go();
+                    } else {
+                        *pending.borrow_mut() = Some(Timeout::new(delay, go));
+                    }
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Some(p) => problem.set(Some(p)),
             }
         }
     };
-    // Ask for suggestions for the word at `cursor` (bytes) of `value`.
+    // Ask for suggestions for the word at `cursor` (bytes) of `value`; `force` opens the
+    // list on an empty word too (ArrowDown).
     let suggest = {
         let (engine, suggestions, asked) =
             (props.engine.clone(), suggestions.clone(), Rc::clone(&asked));
-        move |value: &str, cursor: usize| {
+        move |value: &str, cursor: usize, force: bool| {
             let n = {
                 let mut a = asked.borrow_mut();
                 *a += 1;
                 *a
             };
-            let Some(completion) = query::complete::at_cursor(value, cursor) else {
+            let Some(completion) =
+                query::complete::at_cursor(value, cursor).filter(|c| force || worth_suggesting(c))
+            else {
                 suggestions.set(None);
                 return;
             };
@@ -151,7 +228,7 @@ pub fn query_bar(props: &QueryBarProps) -> Html {
             });
         }
     };
-    // Put the active suggestion in the text.
+    // Put the chosen suggestion in the text.
     let take = {
         let (text, run, suggest, place_cursor) = (
             text.clone(),
@@ -168,7 +245,7 @@ pub fn query_bar(props: &QueryBarProps) -> Html {
             text.set(value.clone());
             run(value.clone(), DEBOUNCE_MS);
             // A field name is followed by its values.
-            suggest(&value, cursor);
+            suggest(&value, cursor, false);
         }
     };
     {
@@ -183,12 +260,25 @@ pub fn query_bar(props: &QueryBarProps) -> Html {
             }
         });
     }
+    // The underline sits in a copy of the text behind the box: keep it scrolled with it.
+    let sync_mirror = {
+        let (input, mirror) = (input.clone(), mirror.clone());
+        move || {
+            if let (Some(i), Some(m)) = (
+                input.cast::<HtmlInputElement>(),
+                mirror.cast::<web_sys::Element>(),
+            ) {
+                m.set_scroll_left(i.scroll_left());
+            }
+        }
+    };
     let on_input = {
-        let (text, run, suggest, suggestions) = (
+        let (text, run, suggest, suggestions, sync_mirror) = (
             text.clone(),
             run.clone(),
             suggest.clone(),
             suggestions.clone(),
+            sync_mirror.clone(),
         );
         Callback::from(move |e: InputEvent| {
             let el = e.target_unchecked_into::<HtmlInputElement>();
@@ -200,16 +290,14 @@ pub fn query_bar(props: &QueryBarProps) -> Html {
                 .map_or(value.len(), |c| byte_offset(&value, c));
             text.set(value.clone());
             // Until the worker answers, narrow the open list to what still fits, so a
-            // quick Enter never takes a suggestion for an older word.
+            // quick Tab never takes a suggestion for an older word.
             if let Some(open) = &*suggestions {
                 let now = query::complete::at_cursor(&value, cursor);
                 suggestions.set(now.filter(|c| c.field == open.completion.field).and_then(
                     |completion| {
                         let fits = |item: &str| {
                             item.len() > completion.prefix.len()
-                                && item.is_char_boundary(completion.prefix.len())
-                                && item[..completion.prefix.len()]
-                                    .eq_ignore_ascii_case(&completion.prefix)
+                                && query::complete::has_prefix(item, &completion.prefix)
                         };
                         let items: Vec<(String, u32)> = open
                             .items
@@ -225,12 +313,20 @@ pub fn query_bar(props: &QueryBarProps) -> Html {
                     },
                 ));
             }
-            suggest(&value, cursor);
+            suggest(&value, cursor, false);
             run(value, DEBOUNCE_MS);
+            sync_mirror();
         })
     };
     let on_key = {
-        let (text, suggestions, take) = (text.clone(), suggestions.clone(), take.clone());
+        let (text, suggestions, take, run, suggest, input) = (
+            text.clone(),
+            suggestions.clone(),
+            take.clone(),
+            run.clone(),
+            suggest.clone(),
+            input.clone(),
+        );
         Callback::from(move |e: KeyboardEvent| {
             let key = e.key();
             if let Some(open) = &*suggestions {
@@ -248,23 +344,39 @@ pub fn query_bar(props: &QueryBarProps) -> Html {
                     }));
                     return;
                 }
-                match key.as_str() {
-                    "Enter" | "Tab" => {
-                        e.prevent_default();
-                        let open = open.clone();
-                        suggestions.set(None);
-                        take(&open, open.active);
-                        return;
-                    }
-                    "Escape" => {
-                        suggestions.set(None);
-                        return;
-                    }
-                    _ => {}
+                if key == "Tab" && !e.shift_key() {
+                    e.prevent_default();
+                    let open = open.clone();
+                    suggestions.set(None);
+                    take(&open, open.active);
+                    return;
                 }
             }
-            if key == "Enter" {
-                run((*text).clone(), 0);
+            match key.as_str() {
+                // Never the browser's clearing of the box: only the list closes.
+                "Escape" => {
+                    e.prevent_default();
+                    suggestions.set(None);
+                }
+                // What is typed runs, as typed, at once.
+                "Enter" => {
+                    e.prevent_default();
+                    suggestions.set(None);
+                    run((*text).clone(), 0);
+                }
+                "ArrowDown" if suggestions.is_none() => {
+                    if let Some(el) = input.cast::<HtmlInputElement>() {
+                        e.prevent_default();
+                        let value = el.value();
+                        let cursor = el
+                            .selection_start()
+                            .ok()
+                            .flatten()
+                            .map_or(value.len(), |c| byte_offset(&value, c));
+                        suggest(&value, cursor, true);
+                    }
+                }
+                _ => {}
             }
         })
     };
@@ -272,9 +384,10 @@ pub fn query_bar(props: &QueryBarProps) -> Html {
         let suggestions = suggestions.clone();
         Callback::from(move |_: FocusEvent| suggestions.set(None))
     };
+    let list_id = "query-suggestions";
     let list = suggestions.as_ref().map(|open| {
         html! {
-            <ul class="suggestions" data-testid="suggestions" role="listbox">
+            <ul class="suggestions" data-testid="suggestions" role="listbox" id={list_id} aria-label="Suggestions">
             { for open.items.iter().enumerate().map(|(i, (item, count))| {
                 let (take, open2, suggestions) = (take.clone(), open.clone(), suggestions.clone());
                 // mousedown, not click: it comes before the box loses focus.
@@ -285,6 +398,7 @@ pub fn query_bar(props: &QueryBarProps) -> Html {
                 });
                 html! {
                     <li class={classes!((i == open.active).then_some("active"))} data-testid="suggestion"
+                        id={format!("query-suggestion-{i}")} aria-selected={(i == open.active).to_string()}
                         data-text={item.clone()} role="option" onmousedown={pick}>
                         <span>{item}</span>
                         if *count > 0 { <span class="count">{display::count(*count)}</span> }
@@ -294,17 +408,77 @@ pub fn query_bar(props: &QueryBarProps) -> Html {
             </ul>
         }
     });
-    let shown_error = (*error).clone().or_else(|| props.error.clone());
+    // The box's own error first, then the worker's (a drill-down clause out of place),
+    // then its warnings (words nothing in the data answers).
+    let shown: Option<Problem> = (*problem)
+        .clone()
+        .or_else(|| {
+            props.error.clone().map(|message| Problem {
+                span: 0..0,
+                word: String::new(),
+                message,
+                error: true,
+            })
+        })
+        .or_else(|| {
+            // A warning is about the query that ran: only while the box still shows it.
+            (*text == props.query)
+                .then(|| props.warnings.first())
+                .flatten()
+                .map(|n| Problem {
+                    span: n.span.clone(),
+                    word: n.word.clone(),
+                    message: n.message.clone(),
+                    error: false,
+                })
+        });
+    let underline = shown.as_ref().and_then(|p| {
+        let (start, end) = (p.span.start.min(text.len()), p.span.end.min(text.len()));
+        // An error at the very end (a missing value) marks the last character.
+        let start = if start == end && start > 0 {
+            text[..start].char_indices().next_back().map_or(start, |(i, _)| i)
+        } else {
+            start
+        };
+        (start < end && text.is_char_boundary(start) && text.is_char_boundary(end)).then(|| {
+            html! {
+                <div class="query-mirror" ref={mirror.clone()} aria-hidden="true">
+                    <span class="before">{&text[..start]}</span>
+                    <mark class={classes!(if p.error { "error" } else { "warning" })} data-testid="query-underline"
+                          data-start={start.to_string()} data-end={end.to_string()}>{&text[start..end]}</mark>
+                </div>
+            }
+        })
+    });
+    let active = suggestions
+        .as_ref()
+        .map(|o| format!("query-suggestion-{}", o.active));
     html! {
-        <div class="query-bar">
-            <input type="search" data-testid="query" ref={input} onblur={on_blur} autocomplete="off" placeholder="Query: eventName:Create* AND NOT errorCode:* · _exists_:errorCode · eventTime:[2024-01-01 TO 2024-01-02] · free text"
-                   value={(*text).clone()} oninput={on_input} onkeydown={on_key} spellcheck="false"
-                   class={classes!(shown_error.is_some().then_some("invalid"))} />
-            <span class="match-count" data-testid="match-count" data-count={props.total.to_string()}>
-                {format!("{} events", display::count(props.total))}
+        <div class="query-bar" role="search">
+            <div class="query-box">
+                { underline.unwrap_or_default() }
+                <input type="text" id="query" data-testid="query" ref={input} onblur={on_blur} autocomplete="off"
+                       placeholder="Query: eventName:Create* AND NOT errorCode:* · _exists_:errorCode · eventTime:[2024-01-01 TO 2024-01-02] · free text"
+                       aria-label="Query" role="combobox" aria-autocomplete="list"
+                       aria-expanded={suggestions.is_some().to_string()} aria-controls={list_id}
+                       aria-activedescendant={active}
+                       aria-invalid={shown.as_ref().is_some_and(|p| p.error).to_string()}
+                       aria-describedby={shown.as_ref().map(|_| "query-error")}
+                       value={(*text).clone()} oninput={on_input} onkeydown={on_key} spellcheck="false"
+                       onscroll={let s = sync_mirror.clone(); move |_: Event| s()}
+                       class={classes!(shown.as_ref().map(|p| if p.error { "invalid" } else { "warned" }))} />
+            </div>
+            <span class="match-count" data-testid="match-count"
+                  data-count={props.total.map(|t| t.to_string()).unwrap_or_default()}>
+                { match props.total {
+                    Some(t) => format!("{} events", display::count(t)),
+                    None => "… events".to_owned(),
+                } }
             </span>
-            if let Some(message) = &shown_error {
-                <div class="query-error" data-testid="query-error">{message}</div>
+            if let Some(p) = &shown {
+                <div class={classes!("query-error", (!p.error).then_some("warning"))} data-testid="query-error"
+                     id="query-error" data-word={p.word.clone()} data-kind={if p.error { "error" } else { "warning" }}
+                     aria-live="polite">{&p.message}</div>
             }
             // Last, so that opening the list never moves (and re-creates) the input.
             { list.unwrap_or_default() }

@@ -548,16 +548,26 @@ fn rules_from_hash() -> Option<Result<Vec<RuleSpec>, String>> {
     )
 }
 
-/// Puts the set in the page address, keeping every other hash item as it was.
+/// Puts the set in the page address, keeping every other hash item as it was; the
+/// starter set (what a browser with nothing saved has anyway) writes nothing, so a plain
+/// view has a short address.
 fn write_hash(rules: &[RuleSpec]) {
     let prefix = format!("{HASH_KEY}=");
+    let mut items = hash_items();
+    let at = items.iter().position(|k| k.starts_with(&prefix));
+    if rules == RuleSpec::starters().as_slice() {
+        if let Some(i) = at {
+            items.remove(i);
+            write_hash_items(&items, true);
+        }
+        return;
+    }
     let value = String::from(js_sys::encode_uri_component(&rules_json(
         rules,
         Layout::Compact,
     )));
-    let mut items = hash_items();
     let item = format!("{prefix}{value}");
-    match items.iter().position(|k| k.starts_with(&prefix)) {
+    match at {
         Some(i) => items[i] = item,
         None => items.push(item),
     }

@@ -5,8 +5,10 @@
 //! The view's state ([`ViewState`]: query, time range, selected event, order, columns)
 //! lives here and in the page address: every change is written to the hash (a new
 //! history entry, except for the selection, which replaces the current one), and
-//! back/forward read it back. Facet clicks and the detail pane's actions are edits of
-//! the query text, so the query box always says what the table shows.
+//! back/forward read it back. Facet clicks, the detail pane's actions and the other tabs'
+//! drill-downs (`lifecycle:…`, `rule:…`, [`crate::timeline::drill`]) are edits of the
+//! query text, so the query box always says what the table shows, and the table says
+//! (`data-stale`) when it does not answer the box.
 
 use std::rc::Rc;
 
@@ -18,31 +20,14 @@ use super::engine::Engine;
 use super::facets::FacetsPanel;
 use super::histogram::HistogramView;
 use super::orgs_view::ShowEvents;
-use super::query_bar::QueryBar;
+use super::query_bar::{Draft, QueryBar};
 use super::table::{default_columns, ColumnsMenu, EventTable};
 use crate::display;
 use crate::protocol::{Request, Response, ViewFilter};
 use crate::timeline::link::ViewState;
 use crate::timeline::{
-    self, ExportFormat, Facet, FacetCounts, Histogram, TimelineAnswer, TimelineQuery,
+    self, drill, ExportFormat, Facet, FacetCounts, Histogram, TimelineAnswer, TimelineQuery,
 };
-
-/// Which events the timeline searches: all, or a subset another tab asked to show.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Scope {
-    /// What the subset is ("account creation car-…"); `None` for all events.
-    pub label: Option<String>,
-    pub filter: ViewFilter,
-}
-
-impl Default for Scope {
-    fn default() -> Self {
-        Scope {
-            label: None,
-            filter: ViewFilter::All,
-        }
-    }
-}
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
@@ -54,13 +39,15 @@ pub struct TimelineProps {
     #[prop_or_default]
     pub rows_generation: u32,
     #[prop_or_default]
-    pub scope: Scope,
-    #[prop_or_default]
     pub on_show_events: ShowEvents,
 }
 
+/// What an answer answers: the data and the question.
+type AnswerKey = (u32, String, Option<(i64, i64)>, bool, Option<String>);
+
 /// The worker's answer, in the pieces the children compare cheaply.
 struct Answer {
+    key: AnswerKey,
     generation: u32,
     /// Its total and error (the histogram and facets are moved to their own fields).
     answer: Rc<TimelineAnswer>,
@@ -79,27 +66,31 @@ fn write_hash(state: &ViewState, replace: bool) {
 pub fn timeline_view(props: &TimelineProps) -> Html {
     let state = use_state(|| ViewState::read(&hash_items()));
     let answer = use_state(|| None::<Answer>);
+    let draft = use_state(|| Draft::Current);
 
     // Ask the worker whenever the question changes. Answers come back in order, so the
     // last one set is the last question's.
+    let key: AnswerKey = (
+        props.data_generation,
+        state.query.clone(),
+        state.time,
+        state.descending,
+        state.sort.clone(),
+    );
     {
-        let key = (
-            props.data_generation,
-            props.scope.filter.clone(),
-            state.query.clone(),
-            state.time,
-            state.descending,
-        );
         let (engine, answer) = (props.engine.clone(), answer.clone());
-        use_effect_with(key, move |(_, scope, query, time, descending)| {
+        use_effect_with(key.clone(), move |key| {
+            let (_, query, time, descending, sort) = key.clone();
             let request = Request::Timeline {
-                scope: scope.clone(),
+                scope: ViewFilter::All,
                 query: TimelineQuery {
-                    query: query.clone(),
-                    time: *time,
-                    descending: *descending,
+                    query,
+                    time,
+                    descending,
+                    sort,
                 },
             };
+            let key = key.clone();
             spawn_local(async move {
                 if let Some(Response::Timeline {
                     generation,
@@ -109,6 +100,7 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
                     // Moved out, not cloned: the page kept two copies of every answer's
                     // facets and histogram.
                     answer.set(Some(Answer {
+                        key,
                         generation,
                         histogram: Rc::new(std::mem::take(&mut a.histogram)),
                         facets: Rc::new(std::mem::take(&mut a.facets)),
@@ -116,23 +108,6 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
                     }));
                 }
             });
-        });
-    }
-
-    // Another tab asked to show some events: show exactly those.
-    {
-        let (state, last) = (state.clone(), use_mut_ref(|| props.scope.clone()));
-        use_effect_with(props.scope.clone(), move |scope| {
-            if *last.borrow() != *scope {
-                *last.borrow_mut() = scope.clone();
-                if scope.label.is_some() {
-                    state.set(ViewState {
-                        columns: state.columns.clone(),
-                        descending: state.descending,
-                        ..ViewState::default()
-                    });
-                }
-            }
         });
     }
 
@@ -159,7 +134,10 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|w| {
                 gloo::events::EventListener::new(&w, "popstate", move |_| {
-                    state.set(ViewState::read(&hash_items()));
+                    let next = ViewState::read(&hash_items());
+                    if *state != next {
+                        state.set(next);
+                    }
                 })
             });
             move || drop(listener)
@@ -222,9 +200,33 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
         let set = set.clone();
         Callback::from(move |event_id: Option<String>| set(&|s| s.selected = event_id.clone()))
     };
+    // A header click: sort by that column (time: the view's own order); again, reverse.
     let on_sort = {
         let set = set.clone();
-        Callback::from(move |_| set(&|s| s.descending = !s.descending))
+        Callback::from(move |column: String| {
+            let by = (column != "time").then(|| column.clone());
+            set(&|s| {
+                if s.sort == by {
+                    s.descending = !s.descending;
+                } else {
+                    s.sort = by.clone();
+                    s.descending = false;
+                }
+                s.selected = None;
+            })
+        })
+    };
+    let on_local_time = {
+        let set = set.clone();
+        Callback::from(move |local: bool| set(&|s| s.local_time = local))
+    };
+    let on_draft = {
+        let draft = draft.clone();
+        Callback::from(move |d: Draft| {
+            if *draft != d {
+                draft.set(d)
+            }
+        })
     };
     let on_columns = {
         let set = set.clone();
@@ -245,6 +247,7 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
     };
 
     let Some(Answer {
+        key: answered,
         generation,
         answer,
         histogram,
@@ -253,6 +256,12 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
     else {
         return html! { <div class="timeline" data-testid="timeline"><p class="muted">{"Counting…"}</p></div> };
     };
+    // The rows answer the box only when the box holds the query they were asked for.
+    let invalid = *draft == Draft::Invalid || answer.error.is_some();
+    let stale = invalid || *draft != Draft::Current || *answered != key;
+    let drilled = drill::split(&state.query)
+        .ok()
+        .and_then(|(clause, rest)| clause.map(|c| (c, rest)));
     let columns: Vec<String> = if state.columns.is_empty() {
         default_columns()
     } else {
@@ -260,14 +269,16 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
     };
     html! {
         <div class="timeline" data-testid="timeline">
-            <QueryBar total={answer.total} query={state.query.clone()} on_query={on_query}
-                      engine={props.engine.clone()} error={answer.error.clone()} />
+            <QueryBar total={(!stale).then_some(answer.total)} query={state.query.clone()} on_query={on_query.clone()}
+                      on_draft={on_draft} engine={props.engine.clone()}
+                      error={(*answered == key).then(|| answer.error.clone()).flatten()}
+                      warnings={Rc::new(if *answered == key { answer.warnings.clone() } else { Vec::new() })} />
             <div class="timeline-tools">
-                if let Some(label) = &props.scope.label {
+                if let Some((clause, rest)) = &drilled {
                     <span class="view-filter" data-testid="view-filter">
-                        {format!("Showing {} events: {label}", display::count(answer.total))}
-                        <button class="button small" data-testid="show-all"
-                                onclick={props.on_show_events.reform(|_| (None, None))}>{"Show all"}</button>
+                        {format!("Showing {} events: {clause}", display::count(answer.total))}
+                        <button class="button small" data-testid="show-all" title="Remove the drill-down from the query"
+                                onclick={let (q, rest) = (on_query.clone(), rest.clone()); move |_| q.emit(rest.clone())}>{"Show all"}</button>
                     </span>
                 }
                 if let Some((from, to)) = state.time {
@@ -278,6 +289,11 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
                     </span>
                 }
                 <span class="spacer"></span>
+                <label class="tz-switch" title="Show times in UTC or in this browser's time zone">
+                    <input type="checkbox" data-testid="local-time" checked={state.local_time}
+                           onchange={let f = on_local_time.clone(); let now = state.local_time; move |_| f.emit(!now)} />
+                    {" Local time"}
+                </label>
                 <ColumnsMenu columns={columns.clone()} on_columns={on_columns} />
                 <span class="muted">{"Export:"}</span>
                 <button class="button small" data-testid="export-json" onclick={export(ExportFormat::Json)}
@@ -293,7 +309,8 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
                             data_generation={props.data_generation}
                             on_show_events={props.on_show_events.clone()}
                             on_add_clause={on_add_clause} on_set_query={on_set_query}
-                            columns={columns}
+                            columns={columns} stale={stale} invalid={invalid}
+                            sort={state.sort.clone()} local_time={state.local_time}
                             descending={state.descending} on_sort={on_sort}
                             selected_event={state.selected.clone()} on_select={on_select} />
             </div>
