@@ -72,13 +72,13 @@ test('every request after load is one of the app\'s own files, and the CSP refus
     const all = [];
     browser.context.on('request', (r) => all.push(r.url()));
     const { page, log } = await openApp(browser.context, srv.url);
-    await page.setInputFiles('[data-testid=file-input]', FILE);
-    await waitDone(page);
     await page.click('[data-testid=load-sample]');
-    await page.waitForFunction(() => {
+    const sample = await waitDone(page);
+    await page.setInputFiles('[data-testid=file-input]', FILE);
+    await page.waitForFunction((n) => {
       const s = document.querySelector('[data-testid=load-status]').dataset;
-      return s.state === 'done' && Number(s.events) > 6;
-    });
+      return s.state === 'done' && Number(s.events) === n;
+    }, sample.events + 6);
     await page.click('[data-testid=event-row]');
     await page.waitForSelector('[data-testid=detail]');
     const download = page.waitForEvent('download');
