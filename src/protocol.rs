@@ -163,6 +163,13 @@ pub enum Response {
         id: EventId,
         vouch: crate::integrity::Vouch,
     },
+    /// The answer to [`Request::AddFiles`] or [`Request::AddChunk`] when taking it in
+    /// would pass the worker's memory budget: nothing of it was read, everything loaded
+    /// before is kept. `held` is the worker's memory in bytes, `budget` the limit.
+    OverBudget {
+        held: u64,
+        budget: u64,
+    },
 }
 
 /// A restriction of the table to some events.

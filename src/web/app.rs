@@ -19,6 +19,7 @@ use super::files::{self, DroppedItems, PickedFile};
 use super::integrity_view::IntegrityView;
 use super::orgs_view::OrgsView;
 use super::rules_view::RulesView;
+use super::theme::ThemeSwitch;
 use super::timeline_view::TimelineView;
 use crate::display;
 use crate::ingest::FileReport;
@@ -152,6 +153,8 @@ pub struct AppState {
     pub ledger: Shared<Vec<FileReport>>,
     pub summary: Option<Rc<Summary>>,
     pub cancelled: bool,
+    /// The last load stopped at the worker's memory budget: (held, budget) in bytes.
+    pub over_budget: Option<(u64, u64)>,
     /// The last load was cancelled: (files read, files picked).
     pub interrupted: Option<(u32, u32)>,
     /// The built-in sample is among the loaded data / real files are.
@@ -178,6 +181,7 @@ impl Default for AppState {
             ledger: Shared::default(),
             summary: None,
             cancelled: false,
+            over_budget: None,
             interrupted: None,
             has_sample: false,
             has_files: false,
@@ -200,6 +204,8 @@ pub enum Action {
     },
     Loaded(Summary),
     Cancel,
+    /// The worker refused more: (held, budget) in bytes.
+    OverBudget(u64, u64),
     Cleared,
     Dragging(bool),
     /// The address says this tab (a click, Back, Forward, a drill-down).
@@ -235,6 +241,7 @@ impl Reducible for AppState {
                 s.bytes_total = bytes;
                 s.bytes_done = 0;
                 s.cancelled = false;
+                s.over_budget = None;
                 s.problems = Shared::default();
                 s.skipped = 0;
             }
@@ -266,6 +273,7 @@ impl Reducible for AppState {
                 s.summary = Some(Rc::new(summary));
             }
             Action::Cancel => s.cancelled = true,
+            Action::OverBudget(held, budget) => s.over_budget = Some((held, budget)),
             Action::Cleared => s = AppState::default(),
             Action::Dragging(on) => s.dragging = on,
             Action::ShowTab(tab) => s.tab = tab,
@@ -585,7 +593,9 @@ pub fn app() -> Html {
                     if !load_only_valid { <span class="warn" data-testid="load-filter-error">{"not a valid query: it will be ignored"}</span> }
                 </span>
                 <span class="privacy">{"Files are read in this tab only: nothing is uploaded."}</span>
+                <ThemeSwitch />
             </header>
+            <main class="main">
             <LoadStatus load={s.load} files_done={s.files_done} files_total={s.files_total}
                         bytes_done={s.bytes_done} bytes_total={s.bytes_total} events={s.events}
                         skipped={s.summary.as_ref().filter(|_| s.load == LoadState::Done).map_or(s.skipped, |x| x.skipped)}
@@ -602,6 +612,15 @@ pub fn app() -> Html {
                     <button class="button" data-testid="sample-cancel"
                             onclick={let d = state.dispatcher(); move |_| d.dispatch(Action::ConfirmSample(false))}>{"Keep my files"}</button>
                 </div>
+            }
+            if let Some((held, budget)) = s.over_budget {
+                <p class="over-budget" role="alert" data-testid="over-budget" data-held={held.to_string()}
+                   data-files-left={s.files_total.saturating_sub(s.files_done).to_string()}>
+                    {format!("Load stopped: this tab holds {} and its memory budget is {}. {} of {} files were read and are kept; \
+                              the other {} were not. Load fewer files, or use \"Load only\" to keep only the events you need.",
+                        display::bytes(held), display::bytes(budget), display::count(s.files_done), display::count(s.files_total),
+                        display::count(s.files_total.saturating_sub(s.files_done)))}
+                </p>
             }
             if let Some(summary) = &s.summary {
                 <SummaryView summary={Rc::clone(summary)} />
@@ -661,6 +680,7 @@ pub fn app() -> Html {
             if *help {
                 <ShortcutHelp on_close={let h = help.clone(); Callback::from(move |()| h.set(false))} />
             }
+            </main>
             <div class="drop-overlay">{"Drop files or folders to load them"}</div>
         </div>
     }
@@ -695,7 +715,7 @@ async fn load_files(
             // Files go in order: the batch so far first, then this one slice by slice.
             if !batch.is_empty() {
                 let inputs = read_batch(std::mem::take(&mut batch)).await;
-                send_batch(&engine, &dispatcher, inputs, &mut in_flight).await;
+                send_batch(&engine, &dispatcher, inputs, &mut in_flight, &cancel).await;
                 batch_bytes = 0.0;
             }
             send_in_slices(&engine, picked, &dispatcher, &cancel, &mut in_flight).await;
@@ -705,15 +725,15 @@ async fn load_files(
         batch.push(picked);
         if batch.len() >= BATCH_FILES || batch_bytes >= BATCH_BYTES as f64 {
             let inputs = read_batch(std::mem::take(&mut batch)).await;
-            send_batch(&engine, &dispatcher, inputs, &mut in_flight).await;
+            send_batch(&engine, &dispatcher, inputs, &mut in_flight, &cancel).await;
             batch_bytes = 0.0;
         }
     }
     if !batch.is_empty() {
         let inputs = read_batch(batch).await;
-        send_batch(&engine, &dispatcher, inputs, &mut in_flight).await;
+        send_batch(&engine, &dispatcher, inputs, &mut in_flight, &cancel).await;
     }
-    settle(&dispatcher, in_flight.take()).await;
+    settle(&dispatcher, in_flight.take(), &cancel).await;
     finish(&engine, &dispatcher).await;
 }
 
@@ -749,7 +769,7 @@ async fn send_in_slices(
             },
         };
         let last = chunk.last;
-        settle(dispatcher, in_flight.take()).await;
+        settle(dispatcher, in_flight.take(), cancel).await;
         let bytes = chunk.bytes.len() as u64;
         *in_flight = Some((engine.send(Request::AddChunk(chunk)), bytes));
         if last || cancel.get() {
@@ -765,8 +785,9 @@ async fn send_batch(
     dispatcher: &UseReducerDispatcher<AppState>,
     inputs: Vec<InputFile>,
     in_flight: &mut Option<(oneshot::Receiver<Response>, u64)>,
+    cancel: &Cell<bool>,
 ) {
-    settle(dispatcher, in_flight.take()).await;
+    settle(dispatcher, in_flight.take(), cancel).await;
     let bytes = inputs.iter().map(|f| f.bytes.len() as u64).sum();
     *in_flight = Some((engine.send(Request::AddFiles(inputs)), bytes));
 }
@@ -839,14 +860,22 @@ async fn read_slice(file: &web_sys::File, start: f64, end: f64) -> Result<Vec<u8
 async fn settle(
     dispatcher: &UseReducerDispatcher<AppState>,
     sent: Option<(oneshot::Receiver<Response>, u64)>,
+    cancel: &Cell<bool>,
 ) {
     let Some((answer, bytes)) = sent else { return };
-    if let Ok(Response::Added { reports, events }) = answer.await {
-        dispatcher.dispatch(Action::Progress {
+    match answer.await {
+        Ok(Response::Added { reports, events }) => dispatcher.dispatch(Action::Progress {
             reports,
             bytes,
             events,
-        });
+        }),
+        // The worker took none of it, nor will it take more: the load stops like a cancel,
+        // keeping what was loaded before.
+        Ok(Response::OverBudget { held, budget }) => {
+            cancel.set(true);
+            dispatcher.dispatch(Action::OverBudget(held, budget));
+        }
+        _ => {}
     }
 }
 

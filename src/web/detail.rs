@@ -53,7 +53,7 @@ pub struct DetailProps {
 pub fn detail(props: &DetailProps) -> Html {
     let Some((row, raw)) = &props.detail else {
         return html! {
-            <aside class="detail empty">{"Select an event (click, or j/k and arrows) to see its whole record."}</aside>
+            <section class="detail empty" aria-label="Event detail">{"Select an event (click, or j/k and arrows) to see its whole record."}</section>
         };
     };
     // Keyed by event: open/closed state starts afresh for each record.
@@ -133,7 +133,7 @@ fn event_detail(props: &EventDetailProps) -> Html {
         CopyState::Failed => ("Copy failed (clipboard unavailable)", "failed"),
     };
     html! {
-        <aside class="detail" data-testid="detail" data-event-id={row.event_id.clone()}>
+        <section class="detail" aria-label="Event detail" data-testid="detail" data-event-id={row.event_id.clone()}>
             <h2>{&row.name}</h2>
             <p class="muted">{display::time(row.time)}{" UTC · "}{&row.source}</p>
             <p>{"By "}<b>{ if row.principal.is_empty() { "unknown" } else { &row.principal } }</b>
@@ -168,7 +168,7 @@ fn event_detail(props: &EventDetailProps) -> Html {
                 <p class="muted">{"Shown as text: the record is not JSON the tree can read (too deeply nested, or invalid)."}</p>
                 <pre class="json" data-testid="detail-text">{text}</pre>
             }
-        </aside>
+        </section>
     }
 }
 

@@ -11,8 +11,30 @@ use yew::platform::pinned::oneshot;
 use super::worker::TrailWorker;
 use crate::protocol::{Request, Response};
 
-/// Where Trunk puts the worker script, relative to the page (works under any sub-path).
-const WORKER_PATH: &str = "./worker.js";
+/// The worker's entry, relative to the page (works under any sub-path): it loads Trunk's
+/// `worker.js` and `worker_bg.wasm`. A file of the site rather than gloo's `blob:` loader,
+/// so the Content-Security-Policy allows workers and scripts from 'self' only.
+const WORKER_LOADER: &str = "./worker-loader.js";
+
+/// The single-file build (scripts/single-file) has no files beside the page: it puts a
+/// `blob:` URL of the worker, wasm inlined, in this global before the app starts.
+const INLINE_WORKER_GLOBAL: &str = "trailglassWorkerUrl";
+
+/// The worker's address. A test-only `memory-budget=BYTES` in the page's fragment goes on
+/// to the worker's, which reads its budget there (src/web/worker.rs).
+fn worker_loader() -> String {
+    let loader = js_sys::Reflect::get(&js_sys::global(), &INLINE_WORKER_GLOBAL.into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| WORKER_LOADER.to_owned());
+    match super::address::hash_items()
+        .into_iter()
+        .find(|item| item.starts_with("memory-budget="))
+    {
+        Some(budget) => format!("{loader}#{budget}"),
+        None => loader,
+    }
+}
 
 #[derive(Clone)]
 pub struct Engine {
@@ -41,7 +63,7 @@ impl Engine {
                     let _ = tx.send(response);
                 }
             })
-            .spawn(WORKER_PATH);
+            .spawn_with_loader(&worker_loader());
         Engine {
             inner: Rc::new(Inner { bridge, waiting }),
         }

@@ -20,9 +20,9 @@ pub struct FacetsProps {
 #[function_component(FacetsPanel)]
 pub fn facets_panel(props: &FacetsProps) -> Html {
     html! {
-        <aside class="facets" data-testid="facets">
+        <section class="facets" data-testid="facets" aria-label="Facets">
             { for props.facets.iter().map(|f| facet_group(f, &props.on_toggle)) }
-        </aside>
+        </section>
     }
 }
 

@@ -47,6 +47,12 @@ pub fn histogram_view(props: &HistogramProps) -> Html {
     // renders, and pointerup must see the latest move.
     let drag = use_mut_ref(|| None::<Drag>);
     let redraw = use_force_update();
+    // Folded, only the head line shows: room for the table at 200% zoom or on a phone.
+    let folded = use_state(|| false);
+    let fold = {
+        let folded = folded.clone();
+        Callback::from(move |_: MouseEvent| folded.set(!*folded))
+    };
     let h = &*props.histogram;
     let n = h.buckets.len();
 
@@ -214,13 +220,17 @@ pub fn histogram_view(props: &HistogramProps) -> Html {
                             title="Double the time range around its centre" onclick={zoom_out}>{"Zoom out"}</button>
                     <button class="button small" data-testid="zoom-reset" disabled={range.is_none()}
                             title="Clear the time range" onclick={reset}>{"Reset"}</button>
+                    <button class="button small" data-testid="histogram-fold" aria-expanded={(!*folded).to_string()}
+                            onclick={fold}>{ if *folded { "Show chart" } else { "Hide chart" } }</button>
                 </span>
             </div>
-            <div class="histogram-body">
-                { before.unwrap_or_default() }
-                { body }
-                { after.unwrap_or_default() }
-            </div>
+            if !*folded {
+                <div class="histogram-body">
+                    { before.unwrap_or_default() }
+                    { body }
+                    { after.unwrap_or_default() }
+                </div>
+            }
         </div>
     }
 }

@@ -526,7 +526,7 @@ fn header(props: &HeaderProps) -> Html {
                 <span class="muted">{"State as of "}{display::time(r.reference_time)}{" UTC"}</span>
                 if props.updating { <span class="muted">{"Updating…"}</span> }
             </div>
-            <nav class="org-nav">
+            <nav class="org-nav" aria-label="Organization sections">
                 { for sections.iter().map(|&(selector, name, n)| html! {
                     // Not a `#` link: the page address's hash holds app state (sample, rules).
                     <button class="link" onclick={Callback::from(move |e: MouseEvent| scroll_to(&e, selector))}>
@@ -662,7 +662,7 @@ fn creations(props: &SectionProps) -> Html {
                     <thead><tr>
                         <th>{"Account"}</th><th>{"Requested by"}</th><th>{"Requested (UTC)"}</th>
                         <th>{"State"}</th><th>{"Request"}</th><th>{"New account"}</th>
-                        <th>{"Failure / notes"}</th><th>{"Took"}</th><th></th>
+                        <th>{"Failure / notes"}</th><th>{"Took"}</th><th><span class="sr-only">{"Events"}</span></th>
                     </tr></thead>
                     <tbody>{ for rows.iter().take(*limit).map(|c| creation_row(c, &props.show)) }</tbody>
                 </table>
@@ -761,7 +761,7 @@ fn handshakes(props: &SectionProps) -> Html {
                     <thead><tr>
                         <th>{"Handshake"}</th><th>{"Target / parties"}</th><th>{"Invitation notes"}</th>
                         <th>{"Requested / expires (UTC)"}</th><th>{"State"}</th><th>{"Requested by"}</th>
-                        <th>{"Notes"}</th><th></th>
+                        <th>{"Notes"}</th><th><span class="sr-only">{"Events"}</span></th>
                     </tr></thead>
                     <tbody>{ for rows.iter().take(*limit).map(|h| handshake_row(h, &props.show)) }</tbody>
                 </table>
@@ -894,7 +894,7 @@ fn membership(props: &SectionProps) -> Html {
                 <table class="org-table">
                     <thead><tr>
                         <th>{"Time (UTC)"}</th><th>{"Account"}</th><th>{"Change"}</th><th>{"By"}</th>
-                        <th>{"Details"}</th><th></th>
+                        <th>{"Details"}</th><th><span class="sr-only">{"Events"}</span></th>
                     </tr></thead>
                     <tbody>{ for rows.iter().take(*limit).map(|m| membership_row(m, &props.show)) }</tbody>
                 </table>
@@ -962,7 +962,7 @@ fn changes(props: &SectionProps) -> Html {
                 <table class="org-table">
                     <thead><tr>
                         <th>{"Time (UTC)"}</th><th>{"Change"}</th><th>{"By"}</th><th>{"Targets"}</th>
-                        <th>{"Details"}</th><th>{"Result"}</th><th></th>
+                        <th>{"Details"}</th><th>{"Result"}</th><th><span class="sr-only">{"Events"}</span></th>
                     </tr></thead>
                     <tbody>{ for rows.iter().take(*limit).map(|c| change_row(c, &props.show)) }</tbody>
                 </table>
@@ -1155,6 +1155,7 @@ fn tree_section(props: &SectionProps) -> Html {
             { step_button("▶", "Next change", next) }
             { step_button("Latest", "The end of the loaded data", steps.last().copied()) }
             <input type="text" class="tree-time-text" data-testid="tree-time-text" value={display::time(Some(at))}
+                   aria-label="Tree as of this UTC time"
                    onchange={on_text} title="Any UTC time, e.g. 2023-11-15 12:00:00; press Enter" />
             <span class="muted">{"UTC"}</span>
             if let Some(bad) = &*bad_time { <span class="error">{format!("Not a time: {bad}")}</span> }

@@ -517,7 +517,7 @@ fn short_array(chars: &[char], start: usize) -> Option<(String, usize)> {
 // ---------------------------------------------------------------------------------------
 // Browser storage, the page address, downloads.
 
-fn local_storage() -> Option<web_sys::Storage> {
+pub(super) fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
@@ -908,7 +908,7 @@ pub fn rules_view(props: &RulesViewProps) -> Html {
                     <ul class="rule-list">{ for items }</ul>
                 }
             </div>
-            <aside class="rules-side">
+            <section class="rules-side" aria-label="Rule editor">
                 { editor(Editor {
                     name: &name,
                     pattern: &pattern,
@@ -938,7 +938,7 @@ pub fn rules_view(props: &RulesViewProps) -> Html {
                         <ul>{ for rules::EVENTBRIDGE_DIFFERENCES.iter().map(|d| html! { <li>{*d}</li> }) }</ul>
                     </details>
                 </section>
-            </aside>
+            </section>
         </section>
     }
 }
