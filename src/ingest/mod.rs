@@ -295,6 +295,10 @@ pub struct FileReport {
     /// Records that were new to the store (set by the store; the rest were duplicates).
     pub kept: u32,
     pub duplicates: u32,
+    /// Kept records whose eventID a different record (other time, name or source) already
+    /// had: both are kept (set by the store).
+    #[serde(default)]
+    pub reused_ids: u32,
     /// Good records left out by the load filter ("load only what matches").
     #[serde(default)]
     pub filtered: u32,
@@ -424,6 +428,7 @@ impl Sink {
             records: s.records.min(u64::from(u32::MAX)) as u32,
             kept: 0,
             duplicates: 0,
+            reused_ids: 0,
             filtered: 0,
             skipped: skipped + self.dropped_issues,
             issues,
