@@ -219,7 +219,8 @@ const REAL: &[(&str, Format, usize, usize)] = &[
         1,
         0,
     ),
-    ("real/thm2024/cloudtrail.json", Format::JsonFragment, 37, 1),
+    // Cut at the start, and a shell prompt pasted after the end (skipped, and said so).
+    ("real/thm2024/cloudtrail.json", Format::JsonFragment, 37, 2),
 ];
 
 #[test]
@@ -345,7 +346,8 @@ fn damaged_files_keep_every_good_record_and_say_where() {
             "damaged/invalid-record.json",
             Format::CloudTrailRecords,
             2,
-            "line 3, column 61",
+            // The record starts at line 3, column 1 (byte 336); the damage is at column 61.
+            "line 3, column 1 (byte 336): record cut off at byte 396 (expected `,` or `}`); recovered at byte 433",
         ),
         (
             "damaged/truncated-records.json",
@@ -442,6 +444,36 @@ fn hostile_nesting_without_records_is_reported_not_crashed() {
         assert!(got.records.is_empty());
         assert!(!got.report.issues.is_empty());
     }
+}
+
+#[test]
+fn hostile_damage_keeps_recovery_linear() {
+    // Each `{"a":"` is a place a record could start, and each fails in a few bytes.
+    let quotes = "{\"a\":\"".repeat(100_000);
+    let got = ingest_file("quotes.json", quotes.as_bytes(), &Limits::default());
+    assert!(got.records.is_empty());
+    assert!(got.report.issues.iter().any(|i| i.loses_data()));
+    let unmatched = format!("{{\"Records\":[{}]}}", "\"".repeat(1_000_000));
+    let got = ingest_file("unmatched.json", unmatched.as_bytes(), &Limits::default());
+    assert!(got.records.is_empty());
+    assert!(got.report.issues.iter().any(|i| i.loses_data()));
+    // Every start here parses on to the end of the file: without a bound, trying them all
+    // is quadratic. The budget stops it, says so, and a record before it is kept.
+    let record = r#"{"eventVersion":"1.08","eventID":"kept","eventName":"X"}"#;
+    let nested = format!(
+        "[{record},{}",
+        format!("{{\"a\":[{}", "0,".repeat(100)).repeat(5_000)
+    );
+    let got = ingest_file("nested.json", nested.as_bytes(), &Limits::default());
+    assert_eq!(got.records.len(), 1);
+    assert!(
+        got.report
+            .issues
+            .iter()
+            .any(|i| matches!(i.kind, ErrorKind::RecoveryBudget { .. })),
+        "{:?}",
+        got.report.issues
+    );
 }
 
 #[test]

@@ -184,6 +184,21 @@ pub enum ErrorKind {
     /// The file ends early (inside a record, or before its closing brackets): the
     /// records before the cut are kept.
     Truncated,
+    /// A record is cut off (or damaged) `damage_after` bytes in and complete records
+    /// follow: reading resumed at the next one, `resumed_after` bytes on.
+    RecordCut {
+        damage_after: u64,
+        resumed_after: u64,
+        detail: String,
+    },
+    /// Text between records that is no record (garbage, NUL bytes, a stray brace, prose),
+    /// `length` bytes of it, skipped.
+    BetweenRecords { length: u64 },
+    /// Recovery of a damaged (hostile?) file spent its budget; the last `skipped` bytes
+    /// are not read.
+    RecoveryBudget { skipped: u64 },
+    /// Damage repaired in a kept record (e.g. a timestamp printed without quotes).
+    Repaired { detail: String },
     /// The file begins inside a record (cut off at the start): the bytes before the first
     /// whole record are skipped.
     CutAtStart { skipped: u64 },
@@ -212,7 +227,10 @@ impl IngestError {
     pub fn loses_data(&self) -> bool {
         !matches!(
             self.kind,
-            ErrorKind::DamagedField { .. } | ErrorKind::InvalidUtf8 | ErrorKind::MoreIssues { .. }
+            ErrorKind::DamagedField { .. }
+                | ErrorKind::Repaired { .. }
+                | ErrorKind::InvalidUtf8
+                | ErrorKind::MoreIssues { .. }
         )
     }
 }
@@ -249,6 +267,22 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Truncated => f.write_str(
                 "file is cut off here (truncated); the records before it are kept",
             ),
+            ErrorKind::RecordCut {
+                damage_after,
+                resumed_after,
+                detail,
+            } => write!(
+                f,
+                "record cut off or damaged {damage_after} bytes in ({detail}); recovered {resumed_after} bytes on, at the next record"
+            ),
+            ErrorKind::BetweenRecords { length } => {
+                write!(f, "text between records ({length} bytes) skipped")
+            }
+            ErrorKind::RecoveryBudget { skipped } => write!(
+                f,
+                "damage too dense to recover within a linear budget (hostile file?); the last {skipped} bytes are skipped"
+            ),
+            ErrorKind::Repaired { detail } => f.write_str(detail),
             ErrorKind::CutAtStart { skipped } => write!(
                 f,
                 "file starts in the middle of a record (cut off at the start); the first {skipped} bytes are skipped"
@@ -273,6 +307,33 @@ impl fmt::Display for ErrorKind {
 
 impl fmt::Display for IngestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Where damage ends is named in bytes of the file, like where it starts.
+        if let Position::Text { offset, .. } = self.position {
+            match &self.kind {
+                ErrorKind::RecordCut {
+                    damage_after,
+                    resumed_after,
+                    detail,
+                } => {
+                    return write!(
+                        f,
+                        "{}: record cut off at byte {} ({detail}); recovered at byte {}",
+                        self.position,
+                        offset + damage_after,
+                        offset + resumed_after
+                    )
+                }
+                ErrorKind::BetweenRecords { length } => {
+                    return write!(
+                        f,
+                        "{}: text between records at bytes {offset}–{} skipped",
+                        self.position,
+                        offset + length
+                    )
+                }
+                _ => {}
+            }
+        }
         write!(f, "{}: {}", self.position, self.kind)
     }
 }
