@@ -593,3 +593,56 @@ fn lookup_events_json_and_filter_log_events_forms() {
         .iter()
         .any(|n| n.contains("CONTROL_MESSAGE")));
 }
+
+#[test]
+fn siem_exports_open_and_s3_notifications_are_reported() {
+    // (file, records, first eventID): files written for these tests, in the shapes Splunk
+    // and Cribl export (see tests/fixtures/wrappers/).
+    let cases = [
+        (
+            "wrappers/splunk-export.json",
+            3,
+            "5b1c0001-1111-4222-8333-444455556666",
+        ),
+        (
+            "wrappers/splunk-raw-single.json",
+            1,
+            "5b1c0030-1111-4222-8333-444455556666",
+        ),
+        (
+            "wrappers/cribl-records-in-raw.ndjson",
+            4,
+            "5b1c0010-1111-4222-8333-444455556666",
+        ),
+        (
+            "wrappers/cribl-raw-objects.json",
+            3,
+            "5b1c0020-1111-4222-8333-444455556666",
+        ),
+    ];
+    for (file, records, first) in cases {
+        let got = read(file);
+        assert_eq!(got.report.format, Format::SiemExport, "{file}");
+        assert_eq!(got.records.len(), records, "{file}");
+        assert!(
+            got.report.issues.is_empty(),
+            "{file}: {:?}",
+            got.report.issues
+        );
+        assert_eq!(got.records[0].event_id.as_deref(), Some(first), "{file}");
+        // The record is the record, not the wrapper: none of the exporter's fields.
+        for r in &got.records {
+            assert!(r.raw.contains("\"eventVersion\""), "{file}: {}", r.raw);
+            assert!(!r.raw.contains("sourcetype"), "{file}: {}", r.raw);
+        }
+    }
+    let got = read("wrappers/s3-event-notification.json");
+    assert_eq!(got.report.format, Format::S3Notification);
+    assert!(got.records.is_empty());
+    let text: Vec<String> = got.report.issues.iter().map(ToString::to_string).collect();
+    assert_eq!(text.len(), 1);
+    assert!(
+        text[0].contains("an S3 event notification (ObjectCreated:Put)"),
+        "{text:?}"
+    );
+}

@@ -81,6 +81,9 @@ enum Shape {
     CloudWatchSubscription,
     CloudWatchEvents,
     Digest,
+    /// Splunk / Cribl exports: the record(s) in `_raw`.
+    Siem,
+    S3Notification,
     Array(Option<Inner>),
     Unknown,
 }
@@ -91,6 +94,8 @@ enum Inner {
     Record,
     LookupEvent,
     EventBridge,
+    Siem,
+    S3Notification,
     Other,
 }
 
@@ -122,6 +127,8 @@ fn format_of(shape: Shape, layout: Layout) -> Format {
         Shape::CloudWatchSubscription => Format::CloudWatchLogsSubscription,
         Shape::CloudWatchEvents => Format::CloudWatchLogsEvents,
         Shape::Digest => Format::CloudTrailDigest,
+        Shape::Siem | Shape::Array(Some(Inner::Siem)) => Format::SiemExport,
+        Shape::S3Notification | Shape::Array(Some(Inner::S3Notification)) => Format::S3Notification,
         Shape::Array(Some(Inner::Record)) => Format::RecordArray,
         Shape::Array(Some(Inner::LookupEvent)) => Format::LookupEvents,
         Shape::Array(Some(Inner::EventBridge)) => Format::EventBridge,
@@ -131,6 +138,11 @@ fn format_of(shape: Shape, layout: Layout) -> Format {
 
 /// Whether a parsed object is a CloudTrail record (rather than a wrapper or anything else).
 pub(super) fn is_recordish(r: &Record) -> bool {
+    // S3 event notifications (`"eventSource": "aws:s3"`) look like records but are not.
+    r.event_source.as_deref() != Some("aws:s3") && is_recordish_shape(r)
+}
+
+fn is_recordish_shape(r: &Record) -> bool {
     r.event_version.is_some()
         || r.event_time.is_some()
         || r.event_name.is_some()
@@ -198,6 +210,7 @@ impl Reader<'_, '_> {
             let shape = self.array(records, self.offset_of(records, at), depth, Context::Item);
             return match shape {
                 Shape::Array(Some(Inner::Other)) => Shape::Sqs,
+                Shape::Array(Some(Inner::S3Notification)) => Shape::S3Notification,
                 _ => Shape::Records,
             };
         }
@@ -232,6 +245,41 @@ impl Reader<'_, '_> {
         {
             self.take(detail, self.offset_of(detail, at), depth + 1, Context::Item);
             return Shape::EventBridge;
+        }
+        // Splunk and Cribl exports: the event in `_raw` (a string holding a record or a
+        // whole `{"Records":[...]}` file, or the object itself), beside the exporter's
+        // own fields (`_time`, `host`, `sourcetype`, `cribl_*`...), which are ignored.
+        if let Some(inner) = p.get("_raw") {
+            self.embedded(inner, "_raw", at, depth);
+            return Shape::Siem;
+        }
+        // Splunk's JSON export: one `{"preview":false,"result":{..."_raw":...}}` per line.
+        if let Some(result) = p
+            .get("result")
+            .filter(|r| has("preview") && r.get().starts_with('{'))
+        {
+            let shape = self.take(result, self.offset_of(result, at), depth + 1, Context::Item);
+            return if shape == Shape::Unknown {
+                shape
+            } else {
+                Shape::Siem
+            };
+        }
+        // The event S3 sends to Lambda, SQS and SNS: `"eventSource": "aws:s3"`.
+        if p.get("eventSource")
+            .is_some_and(|s| s.get() == "\"aws:s3\"")
+        {
+            let name = p
+                .get("eventName")
+                .and_then(|n| serde_json::from_str::<String>(n.get()).ok())
+                .unwrap_or_default();
+            self.issue_at(
+                at,
+                ErrorKind::NotCloudTrail {
+                    what: format!("an S3 event notification ({name})"),
+                },
+            );
+            return Shape::S3Notification;
         }
         if has("messageId") {
             if let Some(body) = p.get("body") {
@@ -278,6 +326,8 @@ impl Reader<'_, '_> {
                 Shape::Record => Some(Inner::Record),
                 Shape::LookupEvent => Some(Inner::LookupEvent),
                 Shape::EventBridge => Some(Inner::EventBridge),
+                Shape::Siem => Some(Inner::Siem),
+                Shape::S3Notification => Some(Inner::S3Notification),
                 Shape::Unknown => None,
                 _ => Some(Inner::Other),
             });
@@ -380,17 +430,24 @@ impl Reader<'_, '_> {
         let mut stream =
             serde_json::Deserializer::from_str(&self.text[start..]).into_iter::<&RawValue>();
         let mut good_end = start;
+        // After the last value kept, and the issues then: recovery starts there, as a
+        // value that is no record (a string, say) may have swallowed a record's start.
+        let mut kept_end = (start, self.sink.issues.len(), self.sink.dropped_issues);
         while let Some(next) = stream.next() {
             match next {
                 Ok(raw) => {
                     let at = self.offset_of(raw, good_end);
                     let shape = self.take(raw, at, 0, Context::Top);
+                    good_end = start + stream.byte_offset();
                     if shape != Shape::Unknown {
                         format = format.or(Some(format_of(shape, Layout::Lines)));
+                        kept_end = (good_end, self.sink.issues.len(), self.sink.dropped_issues);
                     }
-                    good_end = start + stream.byte_offset();
                 }
                 Err(_) => {
+                    let (good_end, issues, dropped) = kept_end;
+                    self.sink.issues.truncate(issues);
+                    self.sink.dropped_issues = dropped;
                     let recovered = self.recover(good_end);
                     return format.or(recovered).unwrap_or(Format::Unrecognized);
                 }
@@ -417,12 +474,13 @@ impl Reader<'_, '_> {
             from
         } else {
             let start = next_candidate(text, from)?;
-            self.issue_at(
-                from,
-                ErrorKind::CutAtStart {
-                    skipped: (start - from) as u64,
-                },
-            );
+            let skipped = (start - from) as u64;
+            let kind = if text[..from].trim().is_empty() {
+                ErrorKind::CutAtStart { skipped }
+            } else {
+                ErrorKind::BetweenRecords { length: skipped }
+            };
+            self.issue_at(from, kind);
             start
         };
         let mut format = None;

@@ -77,6 +77,11 @@ pub enum Format {
     CloudWatchLogsEvents,
     /// An SQS (Lambda) batch whose message bodies hold records.
     SqsBatch,
+    /// Splunk / Cribl exports: each event in `_raw` (string or object; top level, arrays,
+    /// NDJSON, Splunk's `{"preview":...,"result":{...}}` lines).
+    SiemExport,
+    /// S3 event notifications (`"eventSource":"aws:s3"`): not CloudTrail, reported.
+    S3Notification,
     /// Damaged JSON (cut off at the start, say) from which records were recovered.
     JsonFragment,
     Empty,
@@ -99,6 +104,8 @@ impl Format {
             Format::CloudWatchLogsSubscription => "cloudwatch-logs-subscription",
             Format::CloudWatchLogsEvents => "cloudwatch-logs-events",
             Format::SqsBatch => "sqs-batch",
+            Format::SiemExport => "siem-raw",
+            Format::S3Notification => "s3-event-notification",
             Format::JsonFragment => "json-fragment",
             Format::Empty => "empty",
             Format::Unrecognized => "unrecognized",
@@ -120,6 +127,8 @@ impl Format {
             Format::CloudWatchLogsSubscription => "CloudWatch Logs subscription payload",
             Format::CloudWatchLogsEvents => "CloudWatch Logs filter-log-events output",
             Format::SqsBatch => "SQS batch wrapping records",
+            Format::SiemExport => "Splunk / Cribl export (records in _raw)",
+            Format::S3Notification => "S3 event notification (not CloudTrail)",
             Format::JsonFragment => "damaged JSON, records recovered",
             Format::Empty => "empty file",
             Format::Unrecognized => "not a CloudTrail file",

@@ -11,16 +11,24 @@
 //! the fuzz crate.
 
 use trailglass::event::Record;
-use trailglass::ingest::{ingest_file, ErrorKind, FileReport, Position, Limits, Streamer};
+use trailglass::ingest::{ingest_file, ErrorKind, FileReport, Limits, Position, Streamer};
 
 /// Streams `bytes` cut into slices of the given sizes (cycled).
-pub fn stream(name: &str, bytes: &[u8], sizes: &[usize], limits: &Limits) -> (Vec<Record<'static>>, FileReport) {
+pub fn stream(
+    name: &str,
+    bytes: &[u8],
+    sizes: &[usize],
+    limits: &Limits,
+) -> (Vec<Record<'static>>, FileReport) {
     let mut s = Streamer::new(name, limits);
     let mut records = Vec::new();
     let mut rest = bytes;
     let mut i = 0;
     while !rest.is_empty() {
-        let n = sizes.get(i % sizes.len().max(1)).copied().unwrap_or(rest.len());
+        let n = sizes
+            .get(i % sizes.len().max(1))
+            .copied()
+            .unwrap_or(rest.len());
         let n = n.clamp(1, rest.len());
         s.push(&rest[..n], &mut |r| records.push(r.into_owned()));
         rest = &rest[n..];
@@ -56,7 +64,11 @@ fn intact_record(i: usize) -> String {
 /// Intact records with `damage` cut in three between them, in one of four layouts.
 pub fn build(layout: u8, damage: &[u8]) -> (Vec<u8>, Vec<String>) {
     let third = damage.len().div_ceil(3);
-    let pieces: Vec<&[u8]> = if damage.is_empty() { vec![] } else { damage.chunks(third.max(1)).collect() };
+    let pieces: Vec<&[u8]> = if damage.is_empty() {
+        vec![]
+    } else {
+        damage.chunks(third.max(1)).collect()
+    };
     let records: Vec<String> = (0..4).map(intact_record).collect();
     let (open, sep, close): (&[u8], &[u8], &[u8]) = match layout {
         1 => (b"{\"Records\":[", b",", b"]}"),
@@ -93,7 +105,10 @@ pub fn check(bytes: &[u8], intact: &[String], sizes: &[usize]) {
     let report = &whole.report;
     for marker in intact {
         assert!(
-            whole.records.iter().any(|r| r.raw.contains(marker.as_str())),
+            whole
+                .records
+                .iter()
+                .any(|r| r.raw.contains(marker.as_str())),
             "intact record {marker} lost: {:#?}",
             report.issues
         );
@@ -109,7 +124,10 @@ pub fn check(bytes: &[u8], intact: &[String], sizes: &[usize]) {
     if !plain {
         return;
     }
-    let repaired = report.issues.iter().any(|i| matches!(i.kind, ErrorKind::Repaired { .. }));
+    let repaired = report
+        .issues
+        .iter()
+        .any(|i| matches!(i.kind, ErrorKind::Repaired { .. }));
     let mut spans = Vec::new();
     for r in &whole.records {
         match text.find(&*r.raw) {
