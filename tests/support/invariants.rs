@@ -9,6 +9,7 @@
 //!
 //! Panics (with the input) on a broken promise; no `unwrap`: this file is also built by
 //! the fuzz crate.
+#![allow(dead_code)] // each test (and the fuzz crate) uses a part of it
 
 use trailglass::event::Record;
 use trailglass::ingest::{ingest_file, ErrorKind, FileReport, Limits, Position, Streamer};
