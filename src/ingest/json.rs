@@ -59,7 +59,7 @@ pub(super) fn read_line(line: &str, origin: Origin, sink: &mut Sink) -> Option<F
         sink,
         origin,
     }
-    .line(line, 0)
+    .line(line, 0, origin)
 }
 
 struct Reader<'t, 's> {
@@ -395,18 +395,30 @@ impl Reader<'_, '_> {
     fn lines(&mut self) -> Format {
         let mut format = None;
         let mut line_start = 0;
-        for line in self.text.split_inclusive('\n') {
+        for (i, line) in self.text.split_inclusive('\n').enumerate() {
             let at = line_start;
             line_start += line.len();
-            if let Some(f) = self.line(line, at) {
+            // Where the line begins in the file (the text is the file or one line of it).
+            let origin = if at == 0 {
+                self.origin
+            } else {
+                Origin {
+                    offset: self.origin.offset + at as u64,
+                    lines: self.origin.lines + i as u64,
+                    column: 0,
+                }
+            };
+            if let Some(f) = self.line(line, at, origin) {
                 format = format.or(Some(f));
             }
         }
         format.unwrap_or(Format::Unrecognized)
     }
 
-    /// One NDJSON line at byte `at`: its format, if it held something known.
-    fn line(&mut self, line: &str, at: usize) -> Option<Format> {
+    /// One NDJSON line at byte `at` (`origin` in the file): its format, if it held
+    /// something known. A line that does not parse is recovered on its own: records glued
+    /// into it (a lost newline) are kept.
+    fn line(&mut self, line: &str, at: usize, origin: Origin) -> Option<Format> {
         let trimmed = line.trim();
         if trimmed.is_empty() {
             return None;
@@ -418,8 +430,37 @@ impl Reader<'_, '_> {
                 (shape != Shape::Unknown).then(|| format_of(shape, Layout::Lines))
             }
             Err(e) => {
-                self.syntax_at(at + lead, trimmed, &e);
-                None
+                let (issues, dropped) = (self.sink.issues.len(), self.sink.dropped_issues);
+                let records = self.sink.records.len();
+                let format = Reader {
+                    text: line,
+                    sink: self.sink,
+                    origin,
+                }
+                .recover(lead);
+                if self.sink.records.len() == records {
+                    // Nothing whole in it: the line's own error says it best.
+                    self.sink.issues.truncate(issues);
+                    self.sink.dropped_issues = dropped;
+                    self.syntax_at(at + lead, trimmed, &e);
+                    return None;
+                }
+                // The damage is within the line, not at the file's start or end.
+                for issue in &mut self.sink.issues[issues..] {
+                    issue.kind = match std::mem::replace(&mut issue.kind, ErrorKind::Empty) {
+                        ErrorKind::Truncated => ErrorKind::Syntax {
+                            detail: "a record cut off at the end of its line".to_owned(),
+                        },
+                        ErrorKind::CutAtStart { skipped } => {
+                            ErrorKind::BetweenRecords { length: skipped }
+                        }
+                        kind => kind,
+                    };
+                }
+                format.map(|f| match f {
+                    Format::JsonFragment => Format::RecordLines,
+                    f => f,
+                })
             }
         }
     }
