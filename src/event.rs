@@ -43,6 +43,32 @@ pub struct Record<'a> {
     pub summary_only: bool,
 }
 
+/// What makes two records one event: the same eventID, eventTime, eventName and
+/// eventSource. CloudTrail's own repeats (an organization trail and an account trail
+/// delivering the same call, a file loaded twice) agree on all four; documentation
+/// examples and rule-test fixtures reuse one eventID for different records, which are
+/// different events. The store, the Organizations view, the rules and exports all use
+/// this one definition (`S` is a string or an interned symbol).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventKey<S> {
+    pub event_id: S,
+    pub time: Option<EpochMillis>,
+    pub name: S,
+    pub source: S,
+}
+
+impl<S: PartialEq> EventKey<S> {
+    /// Whether a full record is the event a console CSV summary (`self`) describes: the
+    /// summary's fields must agree where it has them (a summary may lack some).
+    pub fn summarises(&self, full: &EventKey<S>, absent: &S) -> bool {
+        let agrees = |a: &S, b: &S| a == b || a == absent;
+        self.event_id == full.event_id
+            && (self.time.is_none() || self.time == full.time)
+            && agrees(&self.name, &full.name)
+            && agrees(&self.source, &full.source)
+    }
+}
+
 /// The `userIdentity` block, flattened to what people filter and read.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Identity<'a> {
@@ -102,6 +128,17 @@ impl<'a> Record<'a> {
             raw: Cow::Owned(self.raw.into_owned()),
             summary_only: self.summary_only,
         }
+    }
+
+    /// The record's [`EventKey`]; `None` without an eventID (such records are one event
+    /// only when their texts are equal).
+    pub fn key(&self) -> Option<EventKey<&str>> {
+        Some(EventKey {
+            event_id: self.event_id.as_deref()?,
+            time: self.event_time,
+            name: self.event_name.as_deref().unwrap_or(""),
+            source: self.event_source.as_deref().unwrap_or(""),
+        })
     }
 
     /// The account the event belongs to: the trail's recipient, else the caller's.

@@ -76,6 +76,8 @@ struct OpenFile {
 struct Counts {
     kept: u32,
     duplicates: u32,
+    /// Kept records whose eventID a different record already had.
+    reused_ids: u32,
     /// Left out by the load filter.
     filtered: u32,
 }
@@ -84,6 +86,7 @@ impl Counts {
     fn add(&mut self, other: Counts) {
         self.kept += other.kept;
         self.duplicates += other.duplicates;
+        self.reused_ids += other.reused_ids;
         self.filtered += other.filtered;
     }
 
@@ -91,6 +94,13 @@ impl Counts {
     fn write_to(self, report: &mut FileReport) {
         (report.kept, report.duplicates, report.filtered) =
             (self.kept, self.duplicates, self.filtered);
+        report.reused_ids = self.reused_ids;
+        if self.reused_ids > 0 {
+            report.notes.push(format!(
+                "eventID reused by a different record (other time, name or source): kept both ({} records)",
+                self.reused_ids
+            ));
+        }
     }
 }
 
@@ -118,6 +128,10 @@ impl Intake<'_> {
     fn store(&mut self, record: Record<'_>) {
         match self.store.add(record, self.file) {
             Added::New(_) => self.counts.kept += 1,
+            Added::Reused(_) => {
+                self.counts.kept += 1;
+                self.counts.reused_ids += 1;
+            }
             Added::Upgraded(id) => {
                 self.counts.kept += 1;
                 self.upgraded.push(id);
@@ -717,7 +731,7 @@ impl Session {
             }
             ViewFilter::EventIds(ids) => {
                 let mut ids: Vec<EventId> =
-                    ids.iter().filter_map(|id| self.store.find(id)).collect();
+                    ids.iter().flat_map(|id| self.store.find_all(id)).collect();
                 // A lifecycle's few events: the shared cold sort is enough.
                 crate::sort::sort(&mut ids);
                 ids.dedup();
@@ -888,7 +902,7 @@ fn matching(filter: &crate::query::Ast, records: Vec<Record<'static>>) -> Vec<Re
     // Which record each scratch event came from (duplicates within the file share one).
     let mut origin = Vec::with_capacity(records.len());
     for (i, record) in records.iter().enumerate() {
-        if let Added::New(_) = scratch.add(record.clone(), FileId(0)) {
+        if let Added::New(_) | Added::Reused(_) = scratch.add(record.clone(), FileId(0)) {
             origin.push(i);
         }
     }

@@ -219,7 +219,8 @@ const REAL: &[(&str, Format, usize, usize)] = &[
         1,
         0,
     ),
-    ("real/thm2024/cloudtrail.json", Format::JsonFragment, 37, 1),
+    // Cut at the start, and a shell prompt pasted after the end (skipped, and said so).
+    ("real/thm2024/cloudtrail.json", Format::JsonFragment, 37, 2),
 ];
 
 #[test]
@@ -345,7 +346,8 @@ fn damaged_files_keep_every_good_record_and_say_where() {
             "damaged/invalid-record.json",
             Format::CloudTrailRecords,
             2,
-            "line 3, column 61",
+            // The record starts at line 3, column 1 (byte 336); the damage is at column 61.
+            "line 3, column 1 (byte 336): record cut off at byte 396 (expected `,` or `}`); recovered at byte 433",
         ),
         (
             "damaged/truncated-records.json",
@@ -442,6 +444,36 @@ fn hostile_nesting_without_records_is_reported_not_crashed() {
         assert!(got.records.is_empty());
         assert!(!got.report.issues.is_empty());
     }
+}
+
+#[test]
+fn hostile_damage_keeps_recovery_linear() {
+    // Each `{"a":"` is a place a record could start, and each fails in a few bytes.
+    let quotes = "{\"a\":\"".repeat(100_000);
+    let got = ingest_file("quotes.json", quotes.as_bytes(), &Limits::default());
+    assert!(got.records.is_empty());
+    assert!(got.report.issues.iter().any(|i| i.loses_data()));
+    let unmatched = format!("{{\"Records\":[{}]}}", "\"".repeat(1_000_000));
+    let got = ingest_file("unmatched.json", unmatched.as_bytes(), &Limits::default());
+    assert!(got.records.is_empty());
+    assert!(got.report.issues.iter().any(|i| i.loses_data()));
+    // Every start here parses on to the end of the file: without a bound, trying them all
+    // is quadratic. The budget stops it, says so, and a record before it is kept.
+    let record = r#"{"eventVersion":"1.08","eventID":"kept","eventName":"X"}"#;
+    let nested = format!(
+        "[{record},{}",
+        format!("{{\"a\":[{}", "0,".repeat(100)).repeat(5_000)
+    );
+    let got = ingest_file("nested.json", nested.as_bytes(), &Limits::default());
+    assert_eq!(got.records.len(), 1);
+    assert!(
+        got.report
+            .issues
+            .iter()
+            .any(|i| matches!(i.kind, ErrorKind::RecoveryBudget { .. })),
+        "{:?}",
+        got.report.issues
+    );
 }
 
 #[test]
@@ -560,4 +592,57 @@ fn lookup_events_json_and_filter_log_events_forms() {
         .notes
         .iter()
         .any(|n| n.contains("CONTROL_MESSAGE")));
+}
+
+#[test]
+fn siem_exports_open_and_s3_notifications_are_reported() {
+    // (file, records, first eventID): files written for these tests, in the shapes Splunk
+    // and Cribl export (see tests/fixtures/wrappers/).
+    let cases = [
+        (
+            "wrappers/splunk-export.json",
+            3,
+            "5b1c0001-1111-4222-8333-444455556666",
+        ),
+        (
+            "wrappers/splunk-raw-single.json",
+            1,
+            "5b1c0030-1111-4222-8333-444455556666",
+        ),
+        (
+            "wrappers/cribl-records-in-raw.ndjson",
+            4,
+            "5b1c0010-1111-4222-8333-444455556666",
+        ),
+        (
+            "wrappers/cribl-raw-objects.json",
+            3,
+            "5b1c0020-1111-4222-8333-444455556666",
+        ),
+    ];
+    for (file, records, first) in cases {
+        let got = read(file);
+        assert_eq!(got.report.format, Format::SiemExport, "{file}");
+        assert_eq!(got.records.len(), records, "{file}");
+        assert!(
+            got.report.issues.is_empty(),
+            "{file}: {:?}",
+            got.report.issues
+        );
+        assert_eq!(got.records[0].event_id.as_deref(), Some(first), "{file}");
+        // The record is the record, not the wrapper: none of the exporter's fields.
+        for r in &got.records {
+            assert!(r.raw.contains("\"eventVersion\""), "{file}: {}", r.raw);
+            assert!(!r.raw.contains("sourcetype"), "{file}: {}", r.raw);
+        }
+    }
+    let got = read("wrappers/s3-event-notification.json");
+    assert_eq!(got.report.format, Format::S3Notification);
+    assert!(got.records.is_empty());
+    let text: Vec<String> = got.report.issues.iter().map(ToString::to_string).collect();
+    assert_eq!(text.len(), 1);
+    assert!(
+        text[0].contains("an S3 event notification (ObjectCreated:Put)"),
+        "{text:?}"
+    );
 }

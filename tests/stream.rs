@@ -11,35 +11,13 @@ use std::sync::OnceLock;
 #[path = "support/fixtures.rs"]
 mod support;
 
+#[path = "support/invariants.rs"]
+mod invariants;
+
+use invariants::stream;
 use proptest::prelude::*;
 use support::{all_files, fixtures};
-use trailglass::event::Record;
-use trailglass::ingest::{ingest_file, ErrorKind, FileReport, Format, Limits, Streamer};
-
-/// Streams `bytes` cut into slices of the given sizes (cycled; the rest in one slice).
-fn stream(
-    name: &str,
-    bytes: &[u8],
-    sizes: &[usize],
-    limits: &Limits,
-) -> (Vec<Record<'static>>, FileReport) {
-    let mut s = Streamer::new(name, limits);
-    let mut records = Vec::new();
-    let mut rest = bytes;
-    let mut i = 0;
-    while !rest.is_empty() {
-        let n = sizes
-            .get(i % sizes.len().max(1))
-            .copied()
-            .unwrap_or(rest.len());
-        let n = n.clamp(1, rest.len());
-        s.push(&rest[..n], &mut |r| records.push(r.into_owned()));
-        rest = &rest[n..];
-        i += 1;
-    }
-    let report = s.finish(&mut |r| records.push(r.into_owned()));
-    (records, report)
-}
+use trailglass::ingest::{ingest_file, ErrorKind, Format, Limits, Streamer};
 
 /// Streamed and whole give the same records and the same report.
 fn same_as_whole(name: &str, bytes: &[u8], sizes: &[usize]) -> Result<(), TestCaseError> {

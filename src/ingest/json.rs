@@ -10,7 +10,7 @@
 //!    records, and how a file cut off at the *start* still yields the records after the cut.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use serde_json::value::RawValue;
 
@@ -59,7 +59,7 @@ pub(super) fn read_line(line: &str, origin: Origin, sink: &mut Sink) -> Option<F
         sink,
         origin,
     }
-    .line(line, 0)
+    .line(line, 0, origin)
 }
 
 struct Reader<'t, 's> {
@@ -81,6 +81,9 @@ enum Shape {
     CloudWatchSubscription,
     CloudWatchEvents,
     Digest,
+    /// Splunk / Cribl exports: the record(s) in `_raw`.
+    Siem,
+    S3Notification,
     Array(Option<Inner>),
     Unknown,
 }
@@ -91,6 +94,8 @@ enum Inner {
     Record,
     LookupEvent,
     EventBridge,
+    Siem,
+    S3Notification,
     Other,
 }
 
@@ -122,6 +127,8 @@ fn format_of(shape: Shape, layout: Layout) -> Format {
         Shape::CloudWatchSubscription => Format::CloudWatchLogsSubscription,
         Shape::CloudWatchEvents => Format::CloudWatchLogsEvents,
         Shape::Digest => Format::CloudTrailDigest,
+        Shape::Siem | Shape::Array(Some(Inner::Siem)) => Format::SiemExport,
+        Shape::S3Notification | Shape::Array(Some(Inner::S3Notification)) => Format::S3Notification,
         Shape::Array(Some(Inner::Record)) => Format::RecordArray,
         Shape::Array(Some(Inner::LookupEvent)) => Format::LookupEvents,
         Shape::Array(Some(Inner::EventBridge)) => Format::EventBridge,
@@ -131,6 +138,11 @@ fn format_of(shape: Shape, layout: Layout) -> Format {
 
 /// Whether a parsed object is a CloudTrail record (rather than a wrapper or anything else).
 pub(super) fn is_recordish(r: &Record) -> bool {
+    // S3 event notifications (`"eventSource": "aws:s3"`) look like records but are not.
+    r.event_source.as_deref() != Some("aws:s3") && is_recordish_shape(r)
+}
+
+fn is_recordish_shape(r: &Record) -> bool {
     r.event_version.is_some()
         || r.event_time.is_some()
         || r.event_name.is_some()
@@ -198,6 +210,7 @@ impl Reader<'_, '_> {
             let shape = self.array(records, self.offset_of(records, at), depth, Context::Item);
             return match shape {
                 Shape::Array(Some(Inner::Other)) => Shape::Sqs,
+                Shape::Array(Some(Inner::S3Notification)) => Shape::S3Notification,
                 _ => Shape::Records,
             };
         }
@@ -232,6 +245,41 @@ impl Reader<'_, '_> {
         {
             self.take(detail, self.offset_of(detail, at), depth + 1, Context::Item);
             return Shape::EventBridge;
+        }
+        // Splunk and Cribl exports: the event in `_raw` (a string holding a record or a
+        // whole `{"Records":[...]}` file, or the object itself), beside the exporter's
+        // own fields (`_time`, `host`, `sourcetype`, `cribl_*`...), which are ignored.
+        if let Some(inner) = p.get("_raw") {
+            self.embedded(inner, "_raw", at, depth);
+            return Shape::Siem;
+        }
+        // Splunk's JSON export: one `{"preview":false,"result":{..."_raw":...}}` per line.
+        if let Some(result) = p
+            .get("result")
+            .filter(|r| has("preview") && r.get().starts_with('{'))
+        {
+            let shape = self.take(result, self.offset_of(result, at), depth + 1, Context::Item);
+            return if shape == Shape::Unknown {
+                shape
+            } else {
+                Shape::Siem
+            };
+        }
+        // The event S3 sends to Lambda, SQS and SNS: `"eventSource": "aws:s3"`.
+        if p.get("eventSource")
+            .is_some_and(|s| s.get() == "\"aws:s3\"")
+        {
+            let name = p
+                .get("eventName")
+                .and_then(|n| serde_json::from_str::<String>(n.get()).ok())
+                .unwrap_or_default();
+            self.issue_at(
+                at,
+                ErrorKind::NotCloudTrail {
+                    what: format!("an S3 event notification ({name})"),
+                },
+            );
+            return Shape::S3Notification;
         }
         if has("messageId") {
             if let Some(body) = p.get("body") {
@@ -278,6 +326,8 @@ impl Reader<'_, '_> {
                 Shape::Record => Some(Inner::Record),
                 Shape::LookupEvent => Some(Inner::LookupEvent),
                 Shape::EventBridge => Some(Inner::EventBridge),
+                Shape::Siem => Some(Inner::Siem),
+                Shape::S3Notification => Some(Inner::S3Notification),
                 Shape::Unknown => None,
                 _ => Some(Inner::Other),
             });
@@ -345,18 +395,30 @@ impl Reader<'_, '_> {
     fn lines(&mut self) -> Format {
         let mut format = None;
         let mut line_start = 0;
-        for line in self.text.split_inclusive('\n') {
+        for (i, line) in self.text.split_inclusive('\n').enumerate() {
             let at = line_start;
             line_start += line.len();
-            if let Some(f) = self.line(line, at) {
+            // Where the line begins in the file (the text is the file or one line of it).
+            let origin = if at == 0 {
+                self.origin
+            } else {
+                Origin {
+                    offset: self.origin.offset + at as u64,
+                    lines: self.origin.lines + i as u64,
+                    column: 0,
+                }
+            };
+            if let Some(f) = self.line(line, at, origin) {
                 format = format.or(Some(f));
             }
         }
         format.unwrap_or(Format::Unrecognized)
     }
 
-    /// One NDJSON line at byte `at`: its format, if it held something known.
-    fn line(&mut self, line: &str, at: usize) -> Option<Format> {
+    /// One NDJSON line at byte `at` (`origin` in the file): its format, if it held
+    /// something known. A line that does not parse is recovered on its own: records glued
+    /// into it (a lost newline) are kept.
+    fn line(&mut self, line: &str, at: usize, origin: Origin) -> Option<Format> {
         let trimmed = line.trim();
         if trimmed.is_empty() {
             return None;
@@ -368,8 +430,37 @@ impl Reader<'_, '_> {
                 (shape != Shape::Unknown).then(|| format_of(shape, Layout::Lines))
             }
             Err(e) => {
-                self.syntax_at(at + lead, trimmed, &e);
-                None
+                let (issues, dropped) = (self.sink.issues.len(), self.sink.dropped_issues);
+                let records = self.sink.records.len();
+                let format = Reader {
+                    text: line,
+                    sink: self.sink,
+                    origin,
+                }
+                .recover(lead);
+                if self.sink.records.len() == records {
+                    // Nothing whole in it: the line's own error says it best.
+                    self.sink.issues.truncate(issues);
+                    self.sink.dropped_issues = dropped;
+                    self.syntax_at(at + lead, trimmed, &e);
+                    return None;
+                }
+                // The damage is within the line, not at the file's start or end.
+                for issue in &mut self.sink.issues[issues..] {
+                    issue.kind = match std::mem::replace(&mut issue.kind, ErrorKind::Empty) {
+                        ErrorKind::Truncated => ErrorKind::Syntax {
+                            detail: "a record cut off at the end of its line".to_owned(),
+                        },
+                        ErrorKind::CutAtStart { skipped } => {
+                            ErrorKind::BetweenRecords { length: skipped }
+                        }
+                        kind => kind,
+                    };
+                }
+                format.map(|f| match f {
+                    Format::JsonFragment => Format::RecordLines,
+                    f => f,
+                })
             }
         }
     }
@@ -380,17 +471,24 @@ impl Reader<'_, '_> {
         let mut stream =
             serde_json::Deserializer::from_str(&self.text[start..]).into_iter::<&RawValue>();
         let mut good_end = start;
+        // After the last value kept, and the issues then: recovery starts there, as a
+        // value that is no record (a string, say) may have swallowed a record's start.
+        let mut kept_end = (start, self.sink.issues.len(), self.sink.dropped_issues);
         while let Some(next) = stream.next() {
             match next {
                 Ok(raw) => {
                     let at = self.offset_of(raw, good_end);
                     let shape = self.take(raw, at, 0, Context::Top);
+                    good_end = start + stream.byte_offset();
                     if shape != Shape::Unknown {
                         format = format.or(Some(format_of(shape, Layout::Lines)));
+                        kept_end = (good_end, self.sink.issues.len(), self.sink.dropped_issues);
                     }
-                    good_end = start + stream.byte_offset();
                 }
                 Err(_) => {
+                    let (good_end, issues, dropped) = kept_end;
+                    self.sink.issues.truncate(issues);
+                    self.sink.dropped_issues = dropped;
                     let recovered = self.recover(good_end);
                     return format.or(recovered).unwrap_or(Format::Unrecognized);
                 }
@@ -399,76 +497,85 @@ impl Reader<'_, '_> {
         format.unwrap_or(Format::Unrecognized)
     }
 
-    /// Keeps every `{...}` region from `from` on that parses and is a record or a known
-    /// wrapper. Returns the format of the first one found.
+    /// Resynchronising recovery: from `from` on, every place a record can start (`{`
+    /// then a key) is tried with the real parser, in order; a value that parses whole and
+    /// is a record or a known wrapper is kept and the scan resumes after it, whatever the
+    /// damage before it did to quote parity. Each stretch of damage between kept values
+    /// gets one issue naming what it was and where it ends. Returns the format of the
+    /// first value kept.
+    ///
+    /// Linear: trial parses are charged to a budget of [`TRIAL_BUDGET_FACTOR`] times the
+    /// text (plus a MiB); a hostile file that spends it has the rest skipped, and said so.
     fn recover(&mut self, from: usize) -> Option<Format> {
         let text = self.text;
         // Cut off at the start? Begin at the first thing that looks like an object's
-        // start, `{"`, so we don't read the rest of the file with string parity flipped.
+        // start, `{"`.
         let rest = &text[from..];
         let start = if rest.trim_start().starts_with(['{', '[']) {
             from
         } else {
-            let start = from + find_object_start(rest)?;
-            self.issue_at(
-                from,
-                ErrorKind::CutAtStart {
-                    skipped: (start - from) as u64,
-                },
-            );
+            let start = next_candidate(text, from)?;
+            let skipped = (start - from) as u64;
+            let kind = if text[..from].trim().is_empty() {
+                ErrorKind::CutAtStart { skipped }
+            } else {
+                ErrorKind::BetweenRecords { length: skipped }
+            };
+            self.issue_at(from, kind);
             start
         };
         let mut format = None;
-        let mut free_from = start; // candidates before this lie inside a kept value
-        let mut unclosed: Option<usize> = None; // innermost unclosed `{` since the last kept value
-        let mut reported = HashSet::new();
-        let mut any_unclosed = false;
-        for (open, close) in match_braces(text.as_bytes(), start) {
-            // A value of a key (`"userIdentity": {...}`) is never a record of its own, even
-            // when a missing brace lets it swallow the rest of its record.
-            if open < free_from || text[..open].trim_end().ends_with(':') {
-                continue;
-            }
-            let Some(close) = close else {
-                unclosed = Some(open);
-                any_unclosed = true;
-                continue;
+        let mut kept: Vec<(usize, usize)> = Vec::new();
+        let mut failed: Vec<Failure> = Vec::new();
+        let mut budget = text.len().saturating_mul(TRIAL_BUDGET_FACTOR) + (1 << 20);
+        let mut repairs_left = MAX_REPAIRS;
+        let mut at = start;
+        let mut gave_up = None;
+        let (mut in_gap, mut containers) = (0, 0);
+        while let Some(open) = next_candidate(text, at) {
+            at = open + 1;
+            let Some(trial) = self.trial(open, &mut budget, &mut repairs_left) else {
+                gave_up = Some(open);
+                break;
             };
-            let slice = &text[open..=close];
-            match serde_json::from_str::<&RawValue>(slice) {
-                Ok(raw) => {
-                    let shape = self.take(raw, open, 0, Context::Recovery);
+            match trial {
+                Trial::Value { end, shape } => {
                     if shape != Shape::Unknown {
                         format = format.or(Some(match format_of(shape, Layout::Lines) {
                             Format::RecordLines => Format::JsonFragment,
                             f => f,
                         }));
-                        free_from = close + 1;
-                        unclosed = None;
+                        kept.push((open, end));
+                        at = end;
+                        in_gap = 0;
                     }
                 }
-                Err(e) => {
-                    // A damaged record fails at the same byte as every region holding
-                    // it: report each bad byte once.
-                    let bad = open + byte_offset(slice, e.line(), e.column());
-                    if reported.insert(bad) {
-                        self.issue_at(
-                            bad,
-                            ErrorKind::Syntax {
-                                detail: strip_position(&e),
-                            },
-                        );
+                // The report needs the first few failures of each gap and the
+                // containers' (few): a hostile file can't fill memory with them.
+                Trial::Failed(f) => {
+                    if is_container(text, open) {
+                        if containers < MAX_FAILURES_PER_GAP {
+                            containers += 1;
+                            failed.push(f);
+                        }
+                    } else if in_gap < MAX_FAILURES_PER_GAP {
+                        in_gap += 1;
+                        failed.push(f);
                     }
                 }
             }
         }
-        // Cut inside a record: point at the record. Cut between records (the container
-        // never closes, and no syntax error explains the missing brace): point at the end.
-        let cut_between = any_unclosed && reported.is_empty();
-        if let Some(at) = unclosed.or(cut_between.then_some(text.len())) {
-            self.issue_at(at, ErrorKind::Truncated);
+        let any_issue_before = !self.sink.issues.is_empty();
+        self.report_gaps(start, &kept, &failed);
+        if let Some(open) = gave_up {
+            self.issue_at(
+                open,
+                ErrorKind::RecoveryBudget {
+                    skipped: (text.len() - open) as u64,
+                },
+            );
         }
-        if format.is_none() && self.sink.issues.is_empty() {
+        if format.is_none() && !any_issue_before && self.sink.issues.is_empty() {
             return None;
         }
         // A damaged `{"Records": [...]}` is still a CloudTrail log file.
@@ -480,6 +587,147 @@ impl Reader<'_, '_> {
             return Some(Format::CloudTrailRecords);
         }
         Some(format.unwrap_or(Format::JsonFragment))
+    }
+
+    /// Parses the value starting at `open` (repairing unquoted documentation timestamps);
+    /// `None` when the budget is spent.
+    fn trial(&mut self, open: usize, budget: &mut usize, repairs_left: &mut u32) -> Option<Trial> {
+        let text = self.text;
+        let mut repaired: Option<String> = None;
+        let mut fixes: Vec<(usize, String)> = Vec::new();
+        loop {
+            let body: &str = repaired.as_deref().unwrap_or(&text[open..]);
+            let mut values = serde_json::Deserializer::from_str(body).into_iter::<&RawValue>();
+            let result = values.next();
+            // What the parse read: the value, or up to where it failed.
+            let scanned = match &result {
+                Some(Ok(raw)) => raw.get().len(),
+                Some(Err(e)) => byte_offset(body, e.line(), e.column()) + 1,
+                None => body.len(),
+            };
+            *budget = budget.checked_sub(scanned)?;
+            match result {
+                Some(Ok(raw)) => {
+                    let shape = self.take(raw, open, 0, Context::Recovery);
+                    if shape != Shape::Unknown {
+                        for (at, stamp) in &fixes {
+                            self.issue_at(
+                                *at,
+                                ErrorKind::Repaired {
+                                    detail: format!(
+                                        "unquoted timestamp {stamp} (a documentation example's damage) read as the string \"{stamp}\"; the record is kept"
+                                    ),
+                                },
+                            );
+                        }
+                    }
+                    // In the original text, the value ends where it ends less the quotes added.
+                    let end = (open + raw.get().len() - 2 * fixes.len()).min(text.len());
+                    return Some(Trial::Value { end, shape });
+                }
+                Some(Err(e)) => {
+                    let mut bad = byte_offset(body, e.line(), e.column());
+                    while !body.is_char_boundary(bad) {
+                        bad -= 1;
+                    }
+                    if *repairs_left > 0 {
+                        if let Some(len) = unquoted_timestamp(&body[bad..]) {
+                            *repairs_left -= 1;
+                            let stamp = body[bad..bad + len].to_owned();
+                            let original = open + bad - 2 * fixes.len();
+                            fixes.push((original, stamp));
+                            let window = (bad + MAX_REPAIR_WINDOW).min(body.len());
+                            let mut fixed = String::with_capacity(window + 2);
+                            fixed.push_str(&body[..bad]);
+                            fixed.push('"');
+                            fixed.push_str(&body[bad..bad + len]);
+                            fixed.push('"');
+                            fixed.push_str(&body[bad + len..window]);
+                            repaired = Some(fixed);
+                            continue;
+                        }
+                    }
+                    let bad = (open + bad - 2 * fixes.len()).min(text.len());
+                    return Some(Trial::Failed(Failure {
+                        open,
+                        bad,
+                        eof: e.is_eof(),
+                        error: Some(e),
+                    }));
+                }
+                None => {
+                    return Some(Trial::Failed(Failure {
+                        open,
+                        bad: text.len(),
+                        eof: true,
+                        error: None,
+                    }))
+                }
+            }
+        }
+    }
+
+    /// One issue per stretch of damage between the kept values (`kept`, in order), from
+    /// the failures of the trial parses (`failed`, in order of their start).
+    fn report_gaps(&mut self, start: usize, kept: &[(usize, usize)], failed: &[Failure]) {
+        let text = self.text;
+        let mut gap_start = start;
+        let mut f = 0;
+        let ends = kept
+            .iter()
+            .copied()
+            .chain(std::iter::once((text.len(), text.len())));
+        for (next, next_end) in ends {
+            let last = next == text.len() && next_end == text.len();
+            // Failures that start in this gap; skip those that start before it (inside a
+            // kept value: an inner object that failed before its container parsed).
+            while f < failed.len() && failed[f].open < gap_start {
+                f += 1;
+            }
+            let here: Vec<&Failure> = failed[f..].iter().take_while(|x| x.open < next).collect();
+            // A failure whose parse ran over a whole kept value was its container (a
+            // damaged `{"Records":[`): its prefix is not damage.
+            let cut = here
+                .iter()
+                .find(|x| !is_container(text, x.open) && (last || x.bad < next_end));
+            let junk = first_junk(text, gap_start, next, &here);
+            let gap_end = if last { text.len() } else { next };
+            if let Some(c) = cut {
+                if last {
+                    self.issue_at(c.open, ErrorKind::Truncated);
+                } else {
+                    self.issue_at(
+                        c.open,
+                        ErrorKind::RecordCut {
+                            damage_after: (c.bad.min(next) - c.open) as u64,
+                            resumed_after: (next - c.open) as u64,
+                            detail: c.detail(),
+                        },
+                    );
+                }
+            } else if let Some(j) = junk {
+                self.issue_at(
+                    j,
+                    ErrorKind::BetweenRecords {
+                        length: (gap_end - j) as u64,
+                    },
+                );
+            } else if let Some(e) = failed.iter().find(|x| {
+                if x.eof {
+                    last
+                } else {
+                    x.bad >= gap_start && (x.bad < next_end || last)
+                }
+            }) {
+                if e.eof {
+                    // The container never closes, and nothing else explains it.
+                    self.issue_at(text.len(), ErrorKind::Truncated);
+                } else {
+                    self.issue_at(e.bad.min(gap_end), ErrorKind::Syntax { detail: e.detail() });
+                }
+            }
+            gap_start = next_end;
+        }
     }
 
     fn offset_of(&self, raw: &RawValue, fallback: usize) -> usize {
@@ -540,64 +788,139 @@ fn json_kind(text: &str) -> &'static str {
     }
 }
 
-/// Offset of the first `{` followed (after white space) by `"`.
-fn find_object_start(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    bytes.iter().enumerate().find_map(|(i, &b)| {
-        (b == b'{'
-            && bytes[i + 1..]
-                .iter()
-                .find(|c| !c.is_ascii_whitespace())
-                .is_some_and(|&c| c == b'"'))
-        .then_some(i)
-    })
+/// Trial parses may scan at most this many times the text (plus a MiB) in all.
+/// - Good: a hostile file (a million nested unclosed arrays of objects) stays linear.
+/// - Bad: past it, the rest of a (hostile) file is skipped, and the ledger says so.
+const TRIAL_BUDGET_FACTOR: usize = 16;
+/// Failed trial parses remembered per stretch of damage (and containers per file).
+const MAX_FAILURES_PER_GAP: usize = 8;
+/// Unquoted timestamps repaired per file at most.
+const MAX_REPAIRS: u32 = 64;
+/// A repaired record is re-read from a copy of at most this much text.
+const MAX_REPAIR_WINDOW: usize = 1 << 20;
+
+/// What a trial parse from a candidate found.
+enum Trial {
+    /// A value that parses whole, ending at `end`, and what it was.
+    Value {
+        end: usize,
+        shape: Shape,
+    },
+    Failed(Failure),
 }
 
-/// Every `{` from `start` on, with its matching `}` (`None` when the text ends first),
-/// in order of the `{`. One linear, string-aware pass, so hostile nesting stays linear.
-fn match_braces(bytes: &[u8], start: usize) -> Vec<(usize, Option<usize>)> {
-    let mut out: Vec<(usize, Option<usize>)> = Vec::new();
-    let mut stack = Vec::new();
-    let (mut in_string, mut escaped) = (false, false);
-    for (i, &b) in bytes.iter().enumerate().skip(start) {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
+/// A candidate whose trial parse failed.
+struct Failure {
+    /// Where the candidate starts.
+    open: usize,
+    /// Where the parser gave up.
+    bad: usize,
+    /// The text ended first.
+    eof: bool,
+    /// The parser's error (formatted only for the few that are reported).
+    error: Option<serde_json::Error>,
+}
+
+impl Failure {
+    fn detail(&self) -> String {
+        self.error
+            .as_ref()
+            .map_or_else(|| "EOF while parsing".to_owned(), strip_position)
+    }
+}
+
+/// The next place at or after `at` where a record can start: `{`, white space, then a
+/// key. A value of a key (`"userIdentity": {...}`) is never a record of its own, even when
+/// a missing brace lets it swallow the rest of its record, unless it starts as records do
+/// (a record glued after a cut that ended in `:`).
+fn next_candidate(text: &str, mut at: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    loop {
+        let open = at + memchr_brace(&bytes[at.min(bytes.len())..])?;
+        at = open + 1;
+        let after = text[open + 1..].trim_start();
+        if !after.starts_with('"') {
             continue;
         }
-        match b {
-            b'"' => in_string = true,
-            b'{' => {
-                stack.push(out.len());
-                out.push((i, None));
-            }
-            b'}' => {
-                if let Some(k) = stack.pop() {
-                    out[k].1 = Some(i);
-                }
-            }
-            _ => {}
+        if text[..open].trim_end().ends_with(':') && !after.starts_with("\"eventVersion\"") {
+            continue;
+        }
+        return Some(open);
+    }
+}
+
+fn memchr_brace(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'{')
+}
+
+/// Whether the object at `open` is a records container (`{"Records": [`).
+fn is_container(text: &str, open: usize) -> bool {
+    container_prefix(text, open).is_some()
+}
+
+/// The length of `{ "Records" : [` at `open`, if it is there.
+fn container_prefix(text: &str, open: usize) -> Option<usize> {
+    let rest = &text[open + 1..];
+    let after_key = rest.trim_start().strip_prefix("\"Records\"")?;
+    let after_colon = after_key.trim_start().strip_prefix(':')?;
+    let after_bracket = after_colon.trim_start().strip_prefix('[')?;
+    Some(text.len() - open - after_bracket.len())
+}
+
+/// The first byte in `from..to` that is neither white space nor punctuation between
+/// records (`,` `[` `]`, a closing `}` at the very end), nor a container's own opening.
+fn first_junk(text: &str, from: usize, to: usize, failed: &[&Failure]) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while i < to {
+        if let Some(len) = failed
+            .iter()
+            .find(|f| f.open == i)
+            .and_then(|f| container_prefix(text, f.open))
+        {
+            i += len;
+            continue;
+        }
+        match bytes[i] {
+            b' ' | b'\t' | b'\n' | b'\r' | b',' | b'[' | b']' => i += 1,
+            b'}' if text[i + 1..to].trim().is_empty() || text[i + 1..to].trim() == "}" => i += 1,
+            _ => return Some(i),
         }
     }
-    out
+    None
+}
+
+/// The length of an unquoted month-name timestamp at the start of `text` (as AWS's
+/// documentation prints some: `Jun 21, 2018 10:06:27 PM`), if one is there and a value
+/// would end after it.
+fn unquoted_timestamp(text: &str) -> Option<usize> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let head = text.get(..40).unwrap_or(text);
+    if !MONTHS.iter().any(|m| head.starts_with(m)) {
+        return None;
+    }
+    let end = ["AM", "PM"]
+        .iter()
+        .filter_map(|m| head.find(m).map(|i| i + 2))
+        .min()?;
+    let stamp = &text[..end];
+    // Digit runs longer than a year's are not a date (and would overflow the parser).
+    let short_numbers = stamp
+        .split(|c: char| !c.is_ascii_digit())
+        .all(|run| run.len() <= 4);
+    let ok = short_numbers
+        && stamp
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b" ,:".contains(&b))
+        && text[end..].trim_start().starts_with([',', '}']);
+    (ok && crate::time::parse_timestamp(stamp).is_some()).then_some(end)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn braces_match_and_ignore_strings() {
-        let text = br#"x{"a":"}{","b":{"c":1}} {"#;
-        assert_eq!(
-            match_braces(text, 0),
-            vec![(1, Some(22)), (15, Some(21)), (24, None)]
-        );
-    }
 
     #[test]
     fn serde_positions_to_offsets() {
@@ -608,8 +931,22 @@ mod tests {
     }
 
     #[test]
-    fn object_start_skips_a_cut_off_prefix() {
-        assert_eq!(find_object_start(r#"me":"x"},{"eventVersion":1}"#), Some(9));
-        assert_eq!(find_object_start("no objects"), None);
+    fn candidates_skip_a_cut_off_prefix_and_values_of_keys() {
+        let text = r#"me":"x","p":{"a":1}},{"eventVersion":1} "k": {"eventVersion":2}"#;
+        assert_eq!(next_candidate(text, 0), Some(21));
+        assert_eq!(next_candidate(text, 22), Some(45));
+        assert_eq!(next_candidate("no objects {1}", 0), None);
+    }
+
+    #[test]
+    fn unquoted_documentation_timestamps_are_found() {
+        assert_eq!(
+            unquoted_timestamp("Jun 21, 2018 10:06:27 PM, \"x\": 1"),
+            Some(24)
+        );
+        assert_eq!(unquoted_timestamp("Jun 21, 2018 10:06:27 PM }"), Some(24));
+        assert_eq!(unquoted_timestamp("Jun 21, 2018 10:06:27 PM x"), None);
+        assert_eq!(unquoted_timestamp("Jun 99999999999 1:00 PM }"), None);
+        assert_eq!(unquoted_timestamp("June is nice"), None);
     }
 }

@@ -84,6 +84,11 @@ pub enum Format {
     CloudWatchLogsEvents,
     /// An SQS (Lambda) batch whose message bodies hold records.
     SqsBatch,
+    /// Splunk / Cribl exports: each event in `_raw` (string or object; top level, arrays,
+    /// NDJSON, Splunk's `{"preview":...,"result":{...}}` lines).
+    SiemExport,
+    /// S3 event notifications (`"eventSource":"aws:s3"`): not CloudTrail, reported.
+    S3Notification,
     /// Damaged JSON (cut off at the start, say) from which records were recovered.
     JsonFragment,
     Empty,
@@ -109,6 +114,8 @@ impl Format {
             Format::CloudWatchLogsSubscription => "cloudwatch-logs-subscription",
             Format::CloudWatchLogsEvents => "cloudwatch-logs-events",
             Format::SqsBatch => "sqs-batch",
+            Format::SiemExport => "siem-raw",
+            Format::S3Notification => "s3-event-notification",
             Format::JsonFragment => "json-fragment",
             Format::Empty => "empty",
             Format::Unrecognized => "unrecognized",
@@ -133,6 +140,8 @@ impl Format {
             Format::CloudWatchLogsSubscription => "CloudWatch Logs subscription payload",
             Format::CloudWatchLogsEvents => "CloudWatch Logs filter-log-events output",
             Format::SqsBatch => "SQS batch wrapping records",
+            Format::SiemExport => "Splunk / Cribl export (records in _raw)",
+            Format::S3Notification => "S3 event notification (not CloudTrail)",
             Format::JsonFragment => "damaged JSON, records recovered",
             Format::Empty => "empty file",
             Format::Unrecognized => "not a CloudTrail file",
@@ -197,6 +206,21 @@ pub enum ErrorKind {
     /// The file ends early (inside a record, or before its closing brackets): the
     /// records before the cut are kept.
     Truncated,
+    /// A record is cut off (or damaged) `damage_after` bytes in and complete records
+    /// follow: reading resumed at the next one, `resumed_after` bytes on.
+    RecordCut {
+        damage_after: u64,
+        resumed_after: u64,
+        detail: String,
+    },
+    /// Text between records that is no record (garbage, NUL bytes, a stray brace, prose),
+    /// `length` bytes of it, skipped.
+    BetweenRecords { length: u64 },
+    /// Recovery of a damaged (hostile?) file spent its budget; the last `skipped` bytes
+    /// are not read.
+    RecoveryBudget { skipped: u64 },
+    /// Damage repaired in a kept record (e.g. a timestamp printed without quotes).
+    Repaired { detail: String },
     /// The file begins inside a record (cut off at the start): the bytes before the first
     /// whole record are skipped.
     CutAtStart { skipped: u64 },
@@ -225,7 +249,10 @@ impl IngestError {
     pub fn loses_data(&self) -> bool {
         !matches!(
             self.kind,
-            ErrorKind::DamagedField { .. } | ErrorKind::InvalidUtf8 | ErrorKind::MoreIssues { .. }
+            ErrorKind::DamagedField { .. }
+                | ErrorKind::Repaired { .. }
+                | ErrorKind::InvalidUtf8
+                | ErrorKind::MoreIssues { .. }
         )
     }
 }
@@ -262,6 +289,22 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Truncated => f.write_str(
                 "file is cut off here (truncated); the records before it are kept",
             ),
+            ErrorKind::RecordCut {
+                damage_after,
+                resumed_after,
+                detail,
+            } => write!(
+                f,
+                "record cut off or damaged {damage_after} bytes in ({detail}); recovered {resumed_after} bytes on, at the next record"
+            ),
+            ErrorKind::BetweenRecords { length } => {
+                write!(f, "text between records ({length} bytes) skipped")
+            }
+            ErrorKind::RecoveryBudget { skipped } => write!(
+                f,
+                "damage too dense to recover within a linear budget (hostile file?); the last {skipped} bytes are skipped"
+            ),
+            ErrorKind::Repaired { detail } => f.write_str(detail),
             ErrorKind::CutAtStart { skipped } => write!(
                 f,
                 "file starts in the middle of a record (cut off at the start); the first {skipped} bytes are skipped"
@@ -286,6 +329,33 @@ impl fmt::Display for ErrorKind {
 
 impl fmt::Display for IngestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Where damage ends is named in bytes of the file, like where it starts.
+        if let Position::Text { offset, .. } = self.position {
+            match &self.kind {
+                ErrorKind::RecordCut {
+                    damage_after,
+                    resumed_after,
+                    detail,
+                } => {
+                    return write!(
+                        f,
+                        "{}: record cut off at byte {} ({detail}); recovered at byte {}",
+                        self.position,
+                        offset + damage_after,
+                        offset + resumed_after
+                    )
+                }
+                ErrorKind::BetweenRecords { length } => {
+                    return write!(
+                        f,
+                        "{}: text between records at bytes {offset}–{} skipped",
+                        self.position,
+                        offset + length
+                    )
+                }
+                _ => {}
+            }
+        }
         write!(f, "{}: {}", self.position, self.kind)
     }
 }
@@ -308,6 +378,10 @@ pub struct FileReport {
     /// Records that were new to the store (set by the store; the rest were duplicates).
     pub kept: u32,
     pub duplicates: u32,
+    /// Kept records whose eventID a different record (other time, name or source) already
+    /// had: both are kept (set by the store).
+    #[serde(default)]
+    pub reused_ids: u32,
     /// Good records left out by the load filter ("load only what matches").
     #[serde(default)]
     pub filtered: u32,
@@ -466,6 +540,7 @@ impl Sink {
             records: s.records.min(u64::from(u32::MAX)) as u32,
             kept: 0,
             duplicates: 0,
+            reused_ids: 0,
             filtered: 0,
             skipped: skipped + self.dropped_issues,
             issues,

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::identity::describe_identity;
+use crate::event::EventKey;
 use crate::time::{parse_json_timestamp, EpochMillis};
 
 /// Digit runs longer than this in a month-name timestamp are not years.
@@ -109,19 +110,26 @@ pub(crate) struct Prepared<'a> {
 
 /// Filters with [`super::is_org_event`], removes duplicates and sorts.
 ///
-/// Duplicates share eventID, source, name and time; among copies that differ otherwise the
-/// smallest canonical form wins. Records without an eventID are duplicates when their
-/// canonical forms are equal.
+/// Duplicates are one event by [`EventKey`], the store's definition; among copies that
+/// differ otherwise the smallest canonical form wins. Records without an eventID are
+/// duplicates when their canonical forms are equal.
 pub(crate) fn prepare<'a>(records: impl IntoIterator<Item = &'a Value>) -> Prepared<'a> {
-    let mut unique: BTreeMap<String, Rec<'a>> = BTreeMap::new();
+    #[derive(PartialEq, Eq, PartialOrd, Ord)]
+    enum Key {
+        Event(EventKey<String>),
+        Content(String),
+    }
+    let mut unique: BTreeMap<Key, Rec<'a>> = BTreeMap::new();
     for raw in records {
         let Some(rec) = read(raw) else { continue };
         let key = match &rec.event_id {
-            Some(id) => format!(
-                "i\u{1f}{id}\u{1f}{}\u{1f}{}\u{1f}{:?}",
-                rec.source, rec.name, rec.time
-            ),
-            None => format!("c\u{1f}{}", rec.canonical),
+            Some(id) => Key::Event(EventKey {
+                event_id: id.clone(),
+                time: rec.time,
+                name: rec.name.clone(),
+                source: rec.source.clone(),
+            }),
+            None => Key::Content(rec.canonical.clone()),
         };
         match unique.get(&key) {
             Some(kept) if kept.canonical <= rec.canonical => {}

@@ -1,6 +1,6 @@
 //! The event store: one row per unique event, columns of interned symbols, sorted by time.
 //!
-//! Entry points: [`Store::add`] (dedupes by eventID), [`Store::finish`] (re-sorts), and
+//! Entry points: [`Store::add`] (dedupes by [`EventKey`]), [`Store::finish`] (re-sorts), and
 //! the read side ([`Store::sorted`], [`Store::row`], [`Store::raw`], [`Store::stats`]).
 //!
 //! Implementation note: ids are `u32` newtypes and columns are `Vec`s of `u32`/`i64`, never
@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 pub use raw::RawText;
 use raw::{RawId, RawStore};
 
-use crate::event::Record;
+use crate::event::{EventKey, Record};
 use crate::intern::{Interner, Sym};
 use crate::time::EpochMillis;
 
@@ -34,10 +34,23 @@ pub struct FileId(pub u32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Added {
     New(EventId),
-    /// Same eventID (or, without one, the same text) as an event already stored.
+    /// A new event whose eventID an event already stored has (a different record: other
+    /// time, name or source).
+    Reused(EventId),
+    /// The same event ([`EventKey`]; without an eventID, the same text) as one already
+    /// stored.
     Duplicate(EventId),
     /// A full record replaced the CSV summary of the same event.
     Upgraded(EventId),
+}
+
+/// What [`Store::same_event`] found.
+enum Found {
+    Same(EventId),
+    /// The eventID is new.
+    Unseen,
+    /// The eventID is stored, for different events only.
+    Reused,
 }
 
 /// Time column value for "no usable eventTime"; sorts after every real time.
@@ -73,6 +86,9 @@ pub struct Store {
     /// symbols that are not eventIDs): denser and faster than a map, as nearly every
     /// eventID is a string of its own.
     by_event_id: Vec<EventId>,
+    /// The other events of an eventID reused by different records (rare: documentation
+    /// examples, rule-test fixtures), by the eventID's symbol.
+    reused: HashMap<Sym, Vec<EventId>, foldhash::fast::RandomState>,
     /// For records without an eventID: a hash of their text.
     by_text: HashMap<u64, EventId, foldhash::fast::RandomState>,
     sorted: Vec<EventId>,
@@ -131,31 +147,45 @@ impl Store {
         self.time.is_empty()
     }
 
-    /// Adds a record unless the same event is already stored.
+    /// Adds a record unless the same event ([`EventKey`]) is already stored.
     pub fn add(&mut self, record: Record, file: FileId) -> Added {
-        let key = self.strings.intern(record.event_id.as_deref());
-        let existing = if key.is_none() {
-            self.by_text.get(&text_hash(&record.raw)).copied()
-        } else {
-            self.event_of(key)
+        let s = &mut self.strings;
+        let key = EventKey {
+            event_id: s.intern(record.event_id.as_deref()),
+            time: record.event_time,
+            name: s.intern(record.event_name.as_deref()),
+            source: s.intern(record.event_source.as_deref()),
         };
-        if let Some(id) = existing {
-            let i = id.0 as usize;
-            if self.summary_only[i] && !record.summary_only {
-                self.write(i, record, file, key);
-                return Added::Upgraded(id);
+        let found = if key.event_id.is_none() {
+            match self.by_text.get(&text_hash(&record.raw)) {
+                Some(&id) => Found::Same(id),
+                None => Found::Unseen,
             }
-            return Added::Duplicate(id);
+        } else {
+            self.same_event(&key, record.summary_only)
+        };
+        match found {
+            Found::Same(id) => {
+                let i = id.0 as usize;
+                if self.summary_only[i] && !record.summary_only {
+                    self.write(i, record, file, key);
+                    return Added::Upgraded(id);
+                }
+                return Added::Duplicate(id);
+            }
+            Found::Unseen | Found::Reused => {}
         }
         let Ok(index) = u32::try_from(self.len()) else {
             // 4 billion events cannot fit in wasm32 memory anyway.
             return Added::Duplicate(EventId(u32::MAX));
         };
         let id = EventId(index);
-        if key.is_none() {
+        if key.event_id.is_none() {
             self.by_text.insert(text_hash(&record.raw), id);
+        } else if matches!(found, Found::Reused) {
+            self.reused.entry(key.event_id).or_default().push(id);
         } else {
-            let i = key.0 as usize;
+            let i = key.event_id.0 as usize;
             if self.by_event_id.len() <= i {
                 self.by_event_id.resize(i + 1, NO_EVENT);
             }
@@ -164,7 +194,45 @@ impl Store {
         self.push_empty();
         self.write(index as usize, record, file, key);
         self.sorted.push(id);
-        Added::New(id)
+        if matches!(found, Found::Reused) {
+            Added::Reused(id)
+        } else {
+            Added::New(id)
+        }
+    }
+
+    /// The stored event a record with this key is, if any. The dense path: the first
+    /// event of an eventID is one array index away, and nearly always the answer; only
+    /// eventIDs reused by different records have more to compare.
+    fn same_event(&self, key: &EventKey<Sym>, summary: bool) -> Found {
+        let Some(first) = self.event_of(key.event_id) else {
+            return Found::Unseen;
+        };
+        let others = self
+            .reused
+            .get(&key.event_id)
+            .map_or(&[][..], Vec::as_slice);
+        for &id in std::iter::once(&first).chain(others) {
+            let have = self.key_of(id);
+            let same = have == *key
+                || (self.summary_only[id.0 as usize] && have.summarises(key, &Sym::NONE))
+                || (summary && key.summarises(&have, &Sym::NONE));
+            if same {
+                return Found::Same(id);
+            }
+        }
+        Found::Reused
+    }
+
+    /// The [`EventKey`] of a stored event.
+    fn key_of(&self, id: EventId) -> EventKey<Sym> {
+        let i = id.0 as usize;
+        EventKey {
+            event_id: self.event_id[i],
+            time: self.time(id),
+            name: self.name[i],
+            source: self.source[i],
+        }
     }
 
     fn event_of(&self, event_id: Sym) -> Option<EventId> {
@@ -197,13 +265,13 @@ impl Store {
         self.raw.push("");
     }
 
-    /// Writes row `i` from a record whose eventID is already interned as `event_id`.
-    fn write(&mut self, i: usize, r: Record, file: FileId, event_id: Sym) {
+    /// Writes row `i` from a record whose key is already interned as `key`.
+    fn write(&mut self, i: usize, r: Record, file: FileId, key: EventKey<Sym>) {
         let s = &mut self.strings;
         self.time[i] = r.event_time.unwrap_or(NO_TIME);
-        self.event_id[i] = event_id;
-        self.name[i] = s.intern(r.event_name.as_deref());
-        self.source[i] = s.intern(r.event_source.as_deref());
+        self.event_id[i] = key.event_id;
+        self.name[i] = key.name;
+        self.source[i] = key.source;
         self.region[i] = s.intern(r.aws_region.as_deref());
         self.account[i] = s.intern(r.account());
         self.principal[i] = s.intern(r.identity.principal().as_deref());
@@ -253,9 +321,21 @@ impl Store {
         &self.sorted
     }
 
-    /// The event with this eventID, if loaded.
+    /// The (first loaded) event with this eventID, if loaded.
     pub fn find(&self, event_id: &str) -> Option<EventId> {
         self.event_of(self.strings.get(event_id)?)
+    }
+
+    /// Every event with this eventID (more than one when different records reuse it).
+    pub fn find_all(&self, event_id: &str) -> Vec<EventId> {
+        let Some(sym) = self.strings.get(event_id) else {
+            return Vec::new();
+        };
+        let others = self.reused.get(&sym).map_or(&[][..], Vec::as_slice);
+        self.event_of(sym)
+            .into_iter()
+            .chain(others.iter().copied())
+            .collect()
     }
 
     /// Every account and region seen, sorted.
@@ -502,6 +582,46 @@ mod tests {
             Added::New(_)
         ));
         assert_eq!(store.len(), 3);
+    }
+
+    #[test]
+    fn a_reused_event_id_with_other_time_name_or_source_is_another_event() {
+        let mut store = Store::default();
+        let add = |store: &mut Store, text: &str, summary: bool| {
+            let mut r = Record::from_json(text).unwrap();
+            r.summary_only = summary;
+            store.add(r, FileId(0))
+        };
+        let a = r#"{"eventID":"e","eventTime":"2020-01-01T00:00:00Z","eventName":"A","eventSource":"s"}"#;
+        assert_eq!(add(&mut store, a, false), Added::New(EventId(0)));
+        // Same four fields, other text (another trail's copy): the same event.
+        let a2 = r#"{"eventID":"e","eventTime":"2020-01-01T00:00:00Z","eventName":"A","eventSource":"s","x":1}"#;
+        assert_eq!(add(&mut store, a2, false), Added::Duplicate(EventId(0)));
+        for (i, other) in [
+            r#"{"eventID":"e","eventTime":"2020-01-02T00:00:00Z","eventName":"A","eventSource":"s"}"#,
+            r#"{"eventID":"e","eventTime":"2020-01-01T00:00:00Z","eventName":"B","eventSource":"s"}"#,
+            r#"{"eventID":"e","eventTime":"2020-01-01T00:00:00Z","eventName":"A","eventSource":"t"}"#,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let id = EventId(i as u32 + 1);
+            assert_eq!(add(&mut store, other, false), Added::Reused(id));
+            assert_eq!(add(&mut store, other, false), Added::Duplicate(id));
+        }
+        assert_eq!(store.find_all("e").len(), 4);
+        assert_eq!(store.find("e"), Some(EventId(0)));
+        // A summary (the CSV has no source here) is upgraded by the full record it
+        // describes, and is a duplicate of the full record when it comes second.
+        let s = r#"{"eventID":"f","eventTime":"2020-01-01T00:00:00Z","eventName":"A"}"#;
+        let f = r#"{"eventID":"f","eventTime":"2020-01-01T00:00:00Z","eventName":"A","eventSource":"s"}"#;
+        let id = EventId(4);
+        assert_eq!(add(&mut store, s, true), Added::New(id));
+        assert_eq!(add(&mut store, f, false), Added::Upgraded(id));
+        assert_eq!(add(&mut store, s, true), Added::Duplicate(id));
+        // A summary of another time is not that event.
+        let late = r#"{"eventID":"f","eventTime":"2021-01-01T00:00:00Z","eventName":"A"}"#;
+        assert_eq!(add(&mut store, late, true), Added::Reused(EventId(5)));
     }
 
     #[test]

@@ -975,7 +975,7 @@ fn summary_view(props: &SummaryProps) -> Html {
                 </div>
             }
             if s.duplicates > 0 {
-                <div class="stat" title="The same eventID delivered more than once (overlapping trails or files): counted once">
+                <div class="stat" title="The same event (eventID, time, name and source) delivered more than once (overlapping trails or files): counted once. Records that reuse an eventID but differ are kept apart.">
                     <b>{display::count(s.duplicates)}</b>{" duplicates merged"}
                 </div>
             }

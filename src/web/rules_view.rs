@@ -931,7 +931,7 @@ pub fn rules_view(props: &RulesViewProps) -> Html {
                        <code>{"\"source\": \"aws.<service>\""}</code>{", "}
                        <code>{"\"detail-type\": \"AWS API Call via CloudTrail\""}</code>
                        {" (or Service Event, Console Signin…), and the record itself as "}<code>{"\"detail\""}</code>
-                       {". One eventID counts once, however many files delivered it."}</p>
+                       {". One event (eventID, time, name and source) counts once, however many files delivered it."}</p>
                     <p>{"Rules are saved in this browser and in the page address: share the link to share them."}</p>
                     <details class="rules-differences" data-testid="rules-differences">
                         <summary>{"We follow EventBridge. Where it and event-ruler differ:"}</summary>
@@ -976,7 +976,7 @@ fn rule_item(item: RuleItem<'_>) -> Html {
                 display::count(n),
                 if n == 1 { "" } else { "es" }
             ),
-            "Unique events matched (one eventID counts once)",
+            "Unique events matched (one event counts once, however many files delivered it)",
         ),
     };
     let can_show = rule.enabled && error.is_none() && matches.is_some_and(|n| n > 0);
