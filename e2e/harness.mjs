@@ -247,3 +247,31 @@ export function sampler(everyMs = 250) {
   })();
   return { stop: async () => { running = false; await done; return peak; } };
 }
+
+// Holds the page's worker on a gate (a synchronous request the test server answers only
+// when released): whatever the worker is asked meanwhile waits, so a test can act while
+// a load is certainly still running. `held` settles with 'open' once released.
+export async function holdWorker(srv, page, name) {
+  const worker = page.workers()[0] ?? await page.waitForEvent('worker');
+  const gate = srv.gate(name);
+  const held = worker.evaluate((url) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('GET', url, false);
+    xhr.send();
+    return xhr.responseText;
+  }, gate.url);
+  await gate.arrived;
+  return { held, release: gate.release };
+}
+
+// Drops `n` small one-record CloudTrail files on the page (eventIDs `prefix-0`…).
+export function dropSmallFiles(page, n, prefix) {
+  return page.evaluate(([n, prefix]) => {
+    const dt = new DataTransfer();
+    for (let i = 0; i < n; i++) {
+      const rec = { eventVersion: '1.08', eventID: `${prefix}-${i}`, eventTime: '2024-03-01T00:00:00Z', eventName: 'GetObject', eventSource: 's3.amazonaws.com' };
+      dt.items.add(new File([JSON.stringify({ Records: [rec] })], `f${i}.json`));
+    }
+    document.querySelector('.app').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, [n, prefix]);
+}

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { suite, waitDone, ledger, walk, fixtures } from './harness.mjs';
+import { suite, waitDone, ledger, walk, fixtures, holdWorker, dropSmallFiles } from './harness.mjs';
 
 const env = suite();
 
@@ -159,29 +159,14 @@ test('cancel stops a long load and keeps what was loaded', async () => {
   const { page, log } = await open();
   // Hold the worker on a request the test answers: the first batch waits in it, so the
   // load is still running when the click lands however fast the machine is.
-  const worker = page.workers()[0] ?? await page.waitForEvent('worker');
-  const gate = env.srv.gate('cancel');
-  const held = worker.evaluate((url) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('GET', url, false);
-    xhr.send();
-    return xhr.responseText;
-  }, gate.url);
-  await gate.arrived;
+  const gate = await holdWorker(env.srv, page, 'cancel');
   // 4,000 small files: 16 batches.
-  await page.evaluate(() => {
-    const dt = new DataTransfer();
-    for (let i = 0; i < 4000; i++) {
-      const rec = { eventVersion: '1.08', eventID: `c-${i}`, eventTime: '2024-03-01T00:00:00Z', eventName: 'GetObject', eventSource: 's3.amazonaws.com' };
-      dt.items.add(new File([JSON.stringify({ Records: [rec] })], `f${i}.json`));
-    }
-    document.querySelector('.app').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  });
+  await dropSmallFiles(page, 4000, 'c');
   await page.waitForSelector('[data-testid=load-status][data-state=loading]', { state: 'attached' });
   await page.click('[data-testid=cancel]');
   await page.waitForSelector('[data-testid=cancel]:disabled', { state: 'attached' });
   await gate.release();
-  assert.equal(await held, 'open');
+  assert.equal(await gate.held, 'open');
   const status = await waitDone(page);
   assert.ok(status.files > 0 && status.files < 4000, `files loaded before cancel: ${status.files}`);
   assert.equal(status.events, status.files);

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { suite, waitDone, fixtures } from './harness.mjs';
+import { suite, waitDone, fixtures, holdWorker, dropSmallFiles } from './harness.mjs';
 
 const env = suite();
 
@@ -221,28 +221,13 @@ test('7. Drill-downs are queries a link restores; ±5 min marks the starting eve
 
 test('8. A cancelled load says it was cut short and how to finish it', async () => {
   const { page, log } = await env.open();
-  const worker = page.workers()[0] ?? await page.waitForEvent('worker');
-  const gate = env.srv.gate('interrupted');
-  const held = worker.evaluate((url) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('GET', url, false);
-    xhr.send();
-    return xhr.responseText;
-  }, gate.url);
-  await gate.arrived;
-  await page.evaluate(() => {
-    const dt = new DataTransfer();
-    for (let i = 0; i < 2000; i++) {
-      const rec = { eventVersion: '1.08', eventID: `i-${i}`, eventTime: '2024-03-01T00:00:00Z', eventName: 'GetObject', eventSource: 's3.amazonaws.com' };
-      dt.items.add(new File([JSON.stringify({ Records: [rec] })], `f${i}.json`));
-    }
-    document.querySelector('.app').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  });
+  const gate = await holdWorker(env.srv, page, 'interrupted');
+  await dropSmallFiles(page, 2000, 'i');
   await page.waitForSelector('[data-testid=load-status][data-state=loading]', { state: 'attached' });
   await page.click('[data-testid=cancel]');
   await page.waitForSelector('[data-testid=cancel]:disabled', { state: 'attached' });
   await gate.release();
-  await held;
+  assert.equal(await gate.held, 'open');
   const status = await waitDone(page);
   assert.ok(status.files < 2000);
   assert.equal(await page.getAttribute('[data-testid=load-status]', 'data-interrupted'), 'true');

@@ -12,6 +12,8 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
+
+mod support;
 use trailglass::query;
 use trailglass::session::Session;
 use trailglass::sql::schema::{Col, Ty, COLUMNS};
@@ -19,17 +21,6 @@ use trailglass::sql::{
     account_creations, create_table, translate, Dialect, Options, SourceFile, TrailLayout,
 };
 use trailglass::store::{Column, Store};
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            walk(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
 
 fn event_ids(store: &Store, ids: &[trailglass::store::EventId]) -> (Vec<String>, usize) {
     let col = store.column(Column::EventId);
@@ -76,8 +67,7 @@ fn main() {
     }
     let root = PathBuf::from(args.first().expect("usage: sql_oracle DIR < queries.json"));
     let name = root.file_name().unwrap().to_string_lossy().into_owned();
-    let mut files = Vec::new();
-    walk(&root, &mut files);
+    let mut files = support::all_files(&root);
     let given = |p: &Path| format!("{name}/{}", p.strip_prefix(&root).unwrap().display());
     // Loaded in the order of the paths as text: DuckDB's dedupe keeps the first copy of an
     // eventID by file name, the viewer the first one loaded.

@@ -97,6 +97,17 @@ fn byte_offset(text: &str, utf16: u32) -> usize {
     text.len()
 }
 
+/// The box's text and the cursor in it, as a byte offset.
+fn text_and_cursor(el: &HtmlInputElement) -> (String, usize) {
+    let value = el.value();
+    let cursor = el
+        .selection_start()
+        .ok()
+        .flatten()
+        .map_or(value.len(), |c| byte_offset(&value, c));
+    (value, cursor)
+}
+
 /// The first syntax error of `text`, positioned.
 fn syntax_problem(text: &str) -> Option<Problem> {
     let e = query::parse(text).err()?;
@@ -282,12 +293,7 @@ pub fn query_bar(props: &QueryBarProps) -> Html {
         );
         Callback::from(move |e: InputEvent| {
             let el = e.target_unchecked_into::<HtmlInputElement>();
-            let value = el.value();
-            let cursor = el
-                .selection_start()
-                .ok()
-                .flatten()
-                .map_or(value.len(), |c| byte_offset(&value, c));
+            let (value, cursor) = text_and_cursor(&el);
             text.set(value.clone());
             // Until the worker answers, narrow the open list to what still fits, so a
             // quick Tab never takes a suggestion for an older word.
@@ -367,12 +373,7 @@ pub fn query_bar(props: &QueryBarProps) -> Html {
                 "ArrowDown" if suggestions.is_none() => {
                     if let Some(el) = input.cast::<HtmlInputElement>() {
                         e.prevent_default();
-                        let value = el.value();
-                        let cursor = el
-                            .selection_start()
-                            .ok()
-                            .flatten()
-                            .map_or(value.len(), |c| byte_offset(&value, c));
+                        let (value, cursor) = text_and_cursor(&el);
                         suggest(&value, cursor, true);
                     }
                 }
