@@ -275,3 +275,16 @@ export function dropSmallFiles(page, n, prefix) {
     document.querySelector('.app').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
   }, [n, prefix]);
 }
+
+// Drops `n` small files while the worker is held, clicks Cancel once the load runs, then
+// lets the worker go: the load ends at the batch in flight. The load's status when done.
+export async function dropAndCancel(srv, page, n, prefix) {
+  const gate = await holdWorker(srv, page, prefix);
+  await dropSmallFiles(page, n, prefix);
+  await page.waitForSelector('[data-testid=load-status][data-state=loading]', { state: 'attached' });
+  await page.click('[data-testid=cancel]');
+  await page.waitForSelector('[data-testid=cancel]:disabled', { state: 'attached' });
+  await gate.release();
+  if (await gate.held !== 'open') throw new Error('the worker was not held');
+  return waitDone(page);
+}

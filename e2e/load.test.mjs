@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { suite, waitDone, ledger, walk, fixtures, holdWorker, dropSmallFiles } from './harness.mjs';
+import { suite, waitDone, ledger, walk, fixtures, dropAndCancel } from './harness.mjs';
 
 const env = suite();
 
@@ -157,17 +157,10 @@ test('script in log strings is shown as text and never runs', async () => {
 
 test('cancel stops a long load and keeps what was loaded', async () => {
   const { page, log } = await open();
-  // Hold the worker on a request the test answers: the first batch waits in it, so the
-  // load is still running when the click lands however fast the machine is.
-  const gate = await holdWorker(env.srv, page, 'cancel');
-  // 4,000 small files: 16 batches.
-  await dropSmallFiles(page, 4000, 'c');
-  await page.waitForSelector('[data-testid=load-status][data-state=loading]', { state: 'attached' });
-  await page.click('[data-testid=cancel]');
-  await page.waitForSelector('[data-testid=cancel]:disabled', { state: 'attached' });
-  await gate.release();
-  assert.equal(await gate.held, 'open');
-  const status = await waitDone(page);
+  // The worker is held on a request the test answers: the first batch waits in it, so
+  // the load is still running when the click lands however fast the machine is. 4,000
+  // small files: 16 batches.
+  const status = await dropAndCancel(env.srv, page, 4000, 'c');
   assert.ok(status.files > 0 && status.files < 4000, `files loaded before cancel: ${status.files}`);
   assert.equal(status.events, status.files);
   assert.deepEqual(log.errors, []);

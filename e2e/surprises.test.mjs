@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { suite, waitDone, fixtures, holdWorker, dropSmallFiles } from './harness.mjs';
+import { suite, waitDone, fixtures, dropAndCancel } from './harness.mjs';
 
 const env = suite();
 
@@ -221,14 +221,7 @@ test('7. Drill-downs are queries a link restores; ±5 min marks the starting eve
 
 test('8. A cancelled load says it was cut short and how to finish it', async () => {
   const { page, log } = await env.open();
-  const gate = await holdWorker(env.srv, page, 'interrupted');
-  await dropSmallFiles(page, 2000, 'i');
-  await page.waitForSelector('[data-testid=load-status][data-state=loading]', { state: 'attached' });
-  await page.click('[data-testid=cancel]');
-  await page.waitForSelector('[data-testid=cancel]:disabled', { state: 'attached' });
-  await gate.release();
-  assert.equal(await gate.held, 'open');
-  const status = await waitDone(page);
+  const status = await dropAndCancel(env.srv, page, 2000, 'i');
   assert.ok(status.files < 2000);
   assert.equal(await page.getAttribute('[data-testid=load-status]', 'data-interrupted'), 'true');
   const note = await page.textContent('[data-testid=load-interrupted]');
