@@ -25,7 +25,7 @@ pub mod schema;
 
 use std::fmt;
 
-use crate::ingest::{FileReport, Format};
+use crate::ingest::{ErrorKind, FileReport, Format};
 use crate::query::{self, range_kind, resolve, time_range, Ast, RangeKind, Target};
 use crate::time::{EpochMillis, DAY};
 
@@ -52,9 +52,9 @@ pub struct SourceFile {
     pub format: Format,
     /// Decompressed size: a `{"Records":[…]}` file is one JSON object to DuckDB.
     pub decoded_bytes: u64,
-    /// Read without losing a record, and compressed as its name says (DuckDB neither
-    /// recovers damaged files as the viewer does nor sniffs gzip, so the others are left
-    /// out and named).
+    /// Valid JSON as it stands (no recovery, repair or invalid UTF-8: only field-level
+    /// notes) and compressed as its name says: DuckDB neither recovers damaged files as
+    /// the viewer does nor sniffs gzip, so the others are left out and named.
     pub complete: bool,
 }
 
@@ -64,7 +64,10 @@ impl SourceFile {
             path: r.path.clone(),
             format: r.format,
             decoded_bytes: r.decoded_bytes,
-            complete: !r.issues.iter().any(|i| i.loses_data())
+            complete: r
+                .issues
+                .iter()
+                .all(|i| matches!(i.kind, ErrorKind::DamagedField { .. }))
                 && r.compressed == r.path.ends_with(".gz"),
         }
     }
@@ -280,10 +283,13 @@ fn duck_events(files: &[SourceFile], notes: &mut Vec<String>) -> (String, String
     let (from, run_in) = duck_source(files, notes);
     let events = format!(
         "WITH records AS (\n{from}\n),\n\
-         -- one eventID is one event: the first copy by file name (records without one: by text);\n\
+         -- one event is one eventID, eventTime, eventName and eventSource (the viewer's\n\
+         -- definition): the first copy by file name (records without an eventID: by text);\n\
          -- json() writes each record on one line\n\
          events AS (\n  SELECT json(rec) AS rec FROM records WHERE json_type(rec) = 'OBJECT'\n  \
-         QUALIFY row_number() OVER (PARTITION BY coalesce(rec ->> '$.eventID', CAST(rec AS VARCHAR)) ORDER BY filename, i) = 1\n)"
+         QUALIFY row_number() OVER (PARTITION BY coalesce(rec ->> '$.eventID', CAST(rec AS VARCHAR)), \
+         coalesce(CAST(TRY_CAST(rec ->> '$.eventTime' AS TIMESTAMPTZ) AS VARCHAR), rec ->> '$.eventTime'), \
+         rec ->> '$.eventName', rec ->> '$.eventSource' ORDER BY filename, i) = 1\n)"
     );
     (events, run_in)
 }

@@ -58,10 +58,15 @@ pub fn account_creations(dialect: Dialect, options: &Options) -> Translation {
          \x20 FROM {from}\n\
          \x20 WHERE {} = 'organizations.amazonaws.com' AND {} IN ('CreateAccount', 'CreateGovCloudAccount')\n\
          ),\n\
+         -- the first result of a request counts, as in the Organization tab (a later,\n\
+         -- different one is a conflict it reports)\n\
          results AS (\n\
-         \x20 SELECT {} AS request_id, {} AS result_state, {} AS account_id, {} AS failure_reason, {} AS completed\n\
-         \x20 FROM {from}\n\
-         \x20 WHERE {} = 'CreateAccountResult'\n\
+         \x20 SELECT request_id, result_state, account_id, failure_reason, completed FROM (\n\
+         \x20   SELECT {} AS request_id, {} AS result_state, {} AS account_id, {} AS failure_reason, {} AS completed,\n\
+         \x20     row_number() OVER (PARTITION BY coalesce({}, {}) ORDER BY {}) AS nth\n\
+         \x20   FROM {from}\n\
+         \x20   WHERE {} = 'CreateAccountResult'\n\
+         \x20 ) AS ordered WHERE nth = 1\n\
          )\n\
          SELECT coalesce(q.request_id, r.request_id) AS request_id, q.account_name, q.requested, q.requester,\n\
          \x20 q.error_code, r.result_state, r.account_id, r.failure_reason, r.completed\n\
@@ -79,6 +84,9 @@ pub fn account_creations(dialect: Dialect, options: &Options) -> Translation {
         status("state"),
         status("accountId"),
         status("failureReason"),
+        a("eventTime", &[]),
+        status("id"),
+        a("eventID", &[]),
         a("eventTime", &[]),
         a("eventName", &[]),
     );
