@@ -49,9 +49,13 @@ test('slash, question mark, arrows and Escape drive the page without a mouse', a
   await page.waitForFunction(() => document.activeElement?.dataset.testid === 'tab-organization');
   await page.keyboard.press('ArrowRight');
   await page.waitForSelector('[data-testid=tab-rules][aria-selected=true]');
+  await page.keyboard.press('End');
+  await page.waitForSelector('[data-testid=tab-integrity][aria-selected=true]');
   await page.keyboard.press('ArrowRight');
   await page.waitForSelector('[data-testid=tab-events][aria-selected=true]');
   // `/` from another tab comes back to the Events tab's box.
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForSelector('[data-testid=tab-integrity][aria-selected=true]');
   await page.keyboard.press('ArrowLeft');
   await page.waitForSelector('[data-testid=tab-rules][aria-selected=true]');
   await page.keyboard.press('/');
