@@ -177,6 +177,9 @@ test('values inside arrays, numbers, no value; context by account; Identity Cent
   await page.fill('[data-testid=query]', 'eventName:GetObject OR eventName:PutObject');
   const getOrPut = RECORDS.filter((r) => ['GetObject', 'PutObject'].includes(r.eventName));
   await waitCount(page, getOrPut.length);
+  // The rows follow the count: wait for those that answer the box.
+  await page.waitForSelector('[data-testid=event-table][data-stale=false] [data-testid=event-row]');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=event-row]').length === n, getOrPut.length);
   await select(page, (await rows(page))[0].id);
   const versioned = await page.getAttribute('[data-testid=filter-value][data-path="requestParameters.versioned"]', 'data-value');
   await page.click('[data-testid=filter-value][data-path="requestParameters.versioned"]');
