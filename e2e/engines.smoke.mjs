@@ -44,6 +44,9 @@ async function scenario(d) {
   const [name] = await facet('eventName');
   await d.click(`[data-testid=facet-value][data-field=eventName][data-value="${name.value}"] .value`);
   await d.waitFor(countIs, name.count);
+  // The count is drawn before the rows that answer it: wait for the table to stop being stale.
+  await d.waitFor(() => document.querySelector('[data-testid=event-table]')?.dataset.stale === 'false'
+    && document.querySelectorAll('[data-testid=event-row]').length > 0);
   const rows = await d.eval(() => document.querySelectorAll('[data-testid=event-row]').length);
 
   // Export as NDJSON: the file the page offers, caught as the page makes it (its <a
