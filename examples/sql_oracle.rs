@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 
 mod support;
+use trailglass::event::schema::{Col, Ty, COLUMNS};
 use trailglass::query;
 use trailglass::session::Session;
-use trailglass::sql::schema::{Col, Ty, COLUMNS};
 use trailglass::sql::{
     account_creations, create_table, translate, Dialect, Options, SourceFile, TrailLayout,
 };

@@ -2,14 +2,14 @@
 //! is the `SELECT` from "Run this elsewhere" ([`crate::sql`]). Its columns carry
 //! CloudTrail's names and nested fields as JSON text, so each row becomes the record
 //! again: Athena lower-cases struct keys (`useridentity.sessioncontext…`), and those are
-//! given back their CloudTrail spelling from [`crate::sql::schema`]; nulls are dropped.
+//! given back their CloudTrail spelling from [`crate::event::schema`]; nulls are dropped.
 
 use serde_json::{Map, Value};
 
 use super::csv::Rows;
 use super::{text_position, ErrorKind, Sink};
+use crate::event::schema::{self, Col, Ty};
 use crate::event::Record;
-use crate::sql::schema::{self, Col, Ty};
 
 /// Column names that every result of the generated `SELECT` has (any case).
 const REQUIRED: [&str; 3] = ["eventID", "eventTime", "userIdentity"];

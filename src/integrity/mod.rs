@@ -29,6 +29,7 @@ use sha2::{Digest as _, Sha256};
 
 use crate::ingest::{Content, FileReport};
 use crate::store::FileId;
+pub use crate::store::Vouch;
 use crate::time::format_iso;
 pub use coverage::{Coverage, CoverageRow, Gap};
 use parse::{file_name, from_awslogs, hex, unhex, DigestFile, PublicKey};
@@ -77,29 +78,6 @@ impl LogStatus {
             LogStatus::HashMismatch => "hash-mismatch",
             LogStatus::TrailingData => "trailing-data",
             LogStatus::NotLoaded => "not-loaded",
-        }
-    }
-}
-
-/// What the loaded digests say about one loaded file (so about each of its events).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Vouch {
-    /// No valid loaded digest lists it.
-    #[default]
-    NotVouched,
-    /// A valid digest (named from `AWSLogs/`) lists it with this very hash.
-    Vouched { digest: String },
-    /// A digest lists it with another hash, or it has bytes after the hashed part.
-    Altered { digest: String },
-}
-
-impl Vouch {
-    /// The facet's and the query field's value.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Vouch::NotVouched => "not-vouched",
-            Vouch::Vouched { .. } => "vouched",
-            Vouch::Altered { .. } => "altered",
         }
     }
 }

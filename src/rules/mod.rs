@@ -28,6 +28,7 @@ mod envelope;
 mod error;
 mod ip;
 mod leaves;
+mod match_event;
 mod matcher;
 mod number;
 mod pattern;

@@ -13,8 +13,8 @@ use crate::query::{range_kind, resolve, time_range, RangeKind, Target};
 use crate::store::Column;
 use crate::time::{format_iso, EpochMillis, DAY};
 
-use super::schema::{self, Col, Ty};
 use super::{Dialect, SqlError};
+use crate::event::schema::{self, Col, Ty};
 
 /// When a leaf's SQL is NULL.
 enum Null {

@@ -6,8 +6,8 @@
 
 use std::collections::BTreeSet;
 
-use super::schema::{hive_type, COLUMNS};
 use super::Translation;
+use crate::event::schema::{hive_type, COLUMNS};
 
 /// What the loaded paths say about the trail.
 #[derive(Debug, Default, PartialEq, Eq)]

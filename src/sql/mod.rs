@@ -21,7 +21,6 @@
 mod cond;
 mod ddl;
 mod orgs;
-pub mod schema;
 
 use std::fmt;
 
@@ -29,10 +28,10 @@ use crate::ingest::{ErrorKind, FileReport, Format};
 use crate::query::{self, range_kind, resolve, time_range, Ast, RangeKind, Target};
 use crate::time::{EpochMillis, DAY};
 
+use crate::event::schema::{Col, Ty, COLUMNS};
 use cond::{day_folder, quote, Where};
 pub use ddl::{create_table, TrailLayout};
 pub use orgs::account_creations;
-use schema::{Col, Ty, COLUMNS};
 
 /// Which engine the SQL is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,8 +4,8 @@
 //!
 //! Entry point: [`account_creations`].
 
-use super::schema::{self, Ty};
 use super::{duck_events, Dialect, Options, Translation};
+use crate::event::schema::{self, Ty};
 
 /// A scalar at `path` under top-level `column` (CloudTrail's names), in `dialect`: a
 /// struct field, or a value inside a JSON column.

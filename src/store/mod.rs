@@ -120,7 +120,7 @@ pub struct Row {
     pub file: String,
     /// What the loaded digests say about the event's file (filled by the session).
     #[serde(default)]
-    pub vouch: crate::integrity::Vouch,
+    pub vouch: Vouch,
 }
 
 /// Counts for the load summary.
@@ -408,7 +408,7 @@ impl Store {
             event_type: text(&self.event_type),
             summary_only: self.summary_only[i],
             file: String::new(),
-            vouch: crate::integrity::Vouch::NotVouched,
+            vouch: Vouch::NotVouched,
         })
     }
 
@@ -484,7 +484,7 @@ pub enum Column {
     AgentFamily,
     /// `"true"` / `"false"`.
     ReadOnly,
-    /// [`crate::integrity::Vouch::as_str`] of the event's file.
+    /// [`Vouch::as_str`] of the event's file.
     Integrity,
 }
 
@@ -530,6 +530,30 @@ impl Store {
     /// Number of interned strings, "" included: every `Sym` in a column is below it.
     pub fn symbol_count(&self) -> usize {
         self.strings.len()
+    }
+}
+
+/// What the loaded digests say about one loaded file (so about each of its events). Kept
+/// with the rows it describes; [`crate::integrity`] decides it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Vouch {
+    /// No valid loaded digest lists it.
+    #[default]
+    NotVouched,
+    /// A valid digest (named from `AWSLogs/`) lists it with this very hash.
+    Vouched { digest: String },
+    /// A digest lists it with another hash, or it has bytes after the hashed part.
+    Altered { digest: String },
+}
+
+impl Vouch {
+    /// The facet's and the query field's value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Vouch::NotVouched => "not-vouched",
+            Vouch::Vouched { .. } => "vouched",
+            Vouch::Altered { .. } => "altered",
+        }
     }
 }
 
