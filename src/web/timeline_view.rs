@@ -95,12 +95,14 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
                     descending,
                     sort,
                 },
+                rows: 0,
             };
             let key = key.clone();
             spawn_local(async move {
                 if let Some(Response::Timeline {
                     generation,
                     answer: mut a,
+                    ..
                 }) = engine.ask(request).await
                 {
                     // Moved out, not cloned: the page kept two copies of every answer's
@@ -287,7 +289,7 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
         <div class="timeline" data-testid="timeline">
             <QueryBar total={(!invalid).then_some(answer.total)} query={state.query.clone()} on_query={on_query.clone()}
                       on_draft={on_draft} engine={props.engine.clone()}
-                      error={(*answered == key).then(|| answer.error.clone()).flatten()}
+                      error={(*answered == key).then(|| answer.error.as_ref().map(|e| e.to_string())).flatten()}
                       warnings={Rc::new(if *answered == key { answer.warnings.clone() } else { Vec::new() })} />
             <div class="timeline-tools">
                 if let Some((clause, rest)) = &drilled {
