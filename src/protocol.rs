@@ -176,6 +176,52 @@ pub enum Response {
     },
 }
 
+impl Request {
+    /// The request's kind, for messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Request::Reset => "Reset",
+            Request::AddFiles(_) => "AddFiles",
+            Request::AddChunk(_) => "AddChunk",
+            Request::SetLoadFilter(_) => "SetLoadFilter",
+            Request::Finish => "Finish",
+            Request::Rows { .. } => "Rows",
+            Request::Orgs => "Orgs",
+            Request::SetRules(_) => "SetRules",
+            Request::Detail { .. } => "Detail",
+            Request::Timeline { .. } => "Timeline",
+            Request::Export(_) => "Export",
+            Request::Locate(_) => "Locate",
+            Request::Suggest { .. } => "Suggest",
+            Request::Integrity => "Integrity",
+            Request::Vouch { .. } => "Vouch",
+        }
+    }
+}
+
+impl Response {
+    /// The answer's kind, for messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Response::Reset => "Reset",
+            Response::Added { .. } => "Added",
+            Response::Loaded(_) => "Loaded",
+            Response::Rows { .. } => "Rows",
+            Response::Detail { .. } => "Detail",
+            Response::Rules { .. } => "Rules",
+            Response::Orgs { .. } => "Orgs",
+            Response::Timeline { .. } => "Timeline",
+            Response::Export { .. } => "Export",
+            Response::LoadFilter { .. } => "LoadFilter",
+            Response::Located { .. } => "Located",
+            Response::Suggest { .. } => "Suggest",
+            Response::Integrity { .. } => "Integrity",
+            Response::Vouch { .. } => "Vouch",
+            Response::OverBudget { .. } => "OverBudget",
+        }
+    }
+}
+
 /// A restriction of the table to some events.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ViewFilter {

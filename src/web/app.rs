@@ -10,11 +10,10 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{DragEvent, HtmlInputElement};
-use yew::platform::pinned::oneshot;
 use yew::prelude::*;
 
 use super::address::{hash_items, navigate};
-use super::engine::Engine;
+use super::engine::{Added, Engine, Pending};
 use super::files::{self, DroppedItems, PickedFile};
 use super::integrity_view::IntegrityView;
 use super::orgs_view::OrgsView;
@@ -23,7 +22,7 @@ use super::theme::ThemeSwitch;
 use super::timeline_view::TimelineView;
 use crate::display;
 use crate::ingest::FileReport;
-use crate::protocol::{Chunk, InputFile, Request, Response, Summary};
+use crate::protocol::{Chunk, InputFile, Summary};
 
 /// Files per worker message, and bytes per message.
 /// - Good (bigger): fewer round trips for tens of thousands of 2 KB files.
@@ -32,7 +31,7 @@ const BATCH_FILES: usize = 256;
 const BATCH_BYTES: usize = 4 << 20;
 
 /// Files larger than this are read and sent in slices of [`SLICE_BYTES`] that the worker
-/// streams through its ingester ([`Request::AddChunk`]): neither side holds the whole file
+/// streams through its ingester ([`crate::protocol::Request::AddChunk`]): neither side holds the whole file
 /// (a day of an org trail is one 150 MB `.json.gz`, 1.5 GB of JSON).
 /// - Good (smaller): less memory for mid-size files. Bad: slices cost a round trip each,
 ///   and small files go faster in batches.
@@ -300,7 +299,7 @@ pub fn app() -> Html {
             // An invalid query is ignored (the box says so), never a stale filter kept.
             let text = load_only.trim().to_owned();
             let valid = !text.is_empty() && crate::query::parse(&text).is_ok();
-            drop(engine.send(Request::SetLoadFilter(valid.then_some(text))));
+            engine.set_load_filter(valid.then_some(text));
         }
     };
     let start_load = {
@@ -345,7 +344,9 @@ pub fn app() -> Html {
             let (engine, dispatcher) = (engine.clone(), dispatcher.clone());
             spawn_local(async move {
                 if replace {
-                    engine.ask(Request::Reset).await;
+                    // Cleared even without an answer: the page must not show data the
+                    // worker may have dropped.
+                    let _ = engine.reset().await;
                     dispatcher.dispatch(Action::Cleared);
                 }
                 dispatcher.dispatch(Action::LoadStarted {
@@ -353,9 +354,7 @@ pub fn app() -> Html {
                     bytes: 0,
                     sample: true,
                 });
-                if let Some(Response::Added { reports, events }) =
-                    engine.ask(Request::sample()).await
-                {
+                if let Ok(Added::Files { reports, events }) = engine.add_sample().await {
                     dispatcher.dispatch(Action::Progress {
                         reports,
                         bytes: 0,
@@ -463,7 +462,7 @@ pub fn app() -> Html {
         Callback::from(move |_| {
             let (engine, dispatcher) = (engine.clone(), dispatcher.clone());
             spawn_local(async move {
-                engine.ask(Request::Reset).await;
+                let _ = engine.reset().await;
                 dispatcher.dispatch(Action::Cleared);
             });
         })
@@ -705,7 +704,7 @@ async fn load_files(
     let mut batch_bytes = 0.0;
     // At most one batch in the worker while the page reads the next: reading and parsing
     // overlap, and memory stays bounded (backpressure).
-    let mut in_flight: Option<(oneshot::Receiver<Response>, u64)> = None;
+    let mut in_flight: Option<(Pending<Added>, u64)> = None;
     for picked in files {
         // Cancel keeps what was read: the partial batch still goes to the worker below.
         if cancel.get() {
@@ -746,7 +745,7 @@ async fn send_in_slices(
     picked: PickedFile,
     dispatcher: &UseReducerDispatcher<AppState>,
     cancel: &Cell<bool>,
-    in_flight: &mut Option<(oneshot::Receiver<Response>, u64)>,
+    in_flight: &mut Option<(Pending<Added>, u64)>,
 ) {
     let size = picked.file.size();
     let mut offset = 0.0;
@@ -771,7 +770,7 @@ async fn send_in_slices(
         let last = chunk.last;
         settle(dispatcher, in_flight.take(), cancel).await;
         let bytes = chunk.bytes.len() as u64;
-        *in_flight = Some((engine.send(Request::AddChunk(chunk)), bytes));
+        *in_flight = Some((engine.add_chunk(chunk), bytes));
         if last || cancel.get() {
             return;
         }
@@ -784,12 +783,12 @@ async fn send_batch(
     engine: &Engine,
     dispatcher: &UseReducerDispatcher<AppState>,
     inputs: Vec<InputFile>,
-    in_flight: &mut Option<(oneshot::Receiver<Response>, u64)>,
+    in_flight: &mut Option<(Pending<Added>, u64)>,
     cancel: &Cell<bool>,
 ) {
     settle(dispatcher, in_flight.take(), cancel).await;
     let bytes = inputs.iter().map(|f| f.bytes.len() as u64).sum();
-    *in_flight = Some((engine.send(Request::AddFiles(inputs)), bytes));
+    *in_flight = Some((engine.add_files(inputs), bytes));
 }
 
 /// Reads a batch of small files with one read of a Blob made of them all: one trip to
@@ -859,28 +858,29 @@ async fn read_slice(file: &web_sys::File, start: f64, end: f64) -> Result<Vec<u8
 /// Waits for a batch's answer and shows its progress.
 async fn settle(
     dispatcher: &UseReducerDispatcher<AppState>,
-    sent: Option<(oneshot::Receiver<Response>, u64)>,
+    sent: Option<(Pending<Added>, u64)>,
     cancel: &Cell<bool>,
 ) {
     let Some((answer, bytes)) = sent else { return };
-    match answer.await {
-        Ok(Response::Added { reports, events }) => dispatcher.dispatch(Action::Progress {
+    match answer.wait().await {
+        Ok(Added::Files { reports, events }) => dispatcher.dispatch(Action::Progress {
             reports,
             bytes,
             events,
         }),
         // The worker took none of it, nor will it take more: the load stops like a cancel,
         // keeping what was loaded before.
-        Ok(Response::OverBudget { held, budget }) => {
+        Ok(Added::OverBudget { held, budget }) => {
             cancel.set(true);
             dispatcher.dispatch(Action::OverBudget(held, budget));
         }
-        _ => {}
+        // Logged by the engine; the load goes on to its summary.
+        Err(_) => {}
     }
 }
 
 async fn finish(engine: &Engine, dispatcher: &UseReducerDispatcher<AppState>) {
-    if let Some(Response::Loaded(summary)) = engine.ask(Request::Finish).await {
+    if let Ok(summary) = engine.finish().await {
         dispatcher.dispatch(Action::Loaded(summary));
     }
 }

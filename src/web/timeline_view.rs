@@ -1,5 +1,6 @@
 //! The Events tab: the query bar, the histogram, the facets and the event table, over one
-//! question to the worker ([`Request::Timeline`]) that is asked again whenever the
+//! question to the worker ([`crate::protocol::Request::Timeline`], answered with the
+//! table's first page) that is asked again whenever the
 //! query, the time range, the order, the scope or the data change.
 //!
 //! The view's state ([`ViewState`]: query, time range, selected event, order, columns)
@@ -23,10 +24,11 @@ use super::histogram::HistogramView;
 use super::orgs_view::ShowEvents;
 use super::query_bar::{Draft, QueryBar};
 use super::sql_view::SqlPanel;
-use super::table::{default_columns, ColumnsMenu, EventTable};
+use super::table::{default_columns, ColumnsMenu, EventTable, PAGE};
 use crate::display;
 use crate::ingest::FileReport;
-use crate::protocol::{Request, Response, ViewFilter};
+use crate::protocol::ViewFilter;
+use crate::store::Row;
 use crate::timeline::link::ViewState;
 use crate::timeline::{
     self, drill, ExportFormat, Facet, FacetCounts, Histogram, TimelineAnswer, TimelineQuery,
@@ -59,6 +61,8 @@ struct Answer {
     answer: Rc<TimelineAnswer>,
     histogram: Rc<Histogram>,
     facets: Rc<Vec<FacetCounts>>,
+    /// The view's first page of rows.
+    first_rows: Rc<Vec<Row>>,
 }
 
 /// Writes the view into the address: a new history entry, or in place (`replace`).
@@ -87,32 +91,25 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
         let (engine, answer) = (props.engine.clone(), answer.clone());
         use_effect_with(key.clone(), move |key| {
             let (_, query, time, descending, sort) = key.clone();
-            let request = Request::Timeline {
-                scope: ViewFilter::All,
-                query: TimelineQuery {
-                    query,
-                    time,
-                    descending,
-                    sort,
-                },
-                rows: 0,
+            let query = TimelineQuery {
+                query,
+                time,
+                descending,
+                sort,
             };
             let key = key.clone();
             spawn_local(async move {
-                if let Some(Response::Timeline {
-                    generation,
-                    answer: mut a,
-                    ..
-                }) = engine.ask(request).await
-                {
+                // The table's first page comes with the answer: one round trip.
+                if let Ok(mut a) = engine.timeline(ViewFilter::All, query, PAGE).await {
                     // Moved out, not cloned: the page kept two copies of every answer's
                     // facets and histogram.
                     answer.set(Some(Answer {
                         key,
-                        generation,
-                        histogram: Rc::new(std::mem::take(&mut a.histogram)),
-                        facets: Rc::new(std::mem::take(&mut a.facets)),
-                        answer: Rc::from(a),
+                        generation: a.generation,
+                        histogram: Rc::new(std::mem::take(&mut a.answer.histogram)),
+                        facets: Rc::new(std::mem::take(&mut a.answer.facets)),
+                        first_rows: Rc::new(a.rows),
+                        answer: Rc::from(a.answer),
                     }));
                 }
             });
@@ -255,9 +252,7 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
         Callback::from(move |_| {
             let engine = engine.clone();
             spawn_local(async move {
-                if let Some(Response::Export { name, mime, bytes }) =
-                    engine.ask(Request::Export(format)).await
-                {
+                if let Ok((name, mime, bytes)) = engine.export(format).await {
                     let _ = super::download::download(&name, &mime, &bytes);
                 }
             });
@@ -270,6 +265,7 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
         answer,
         histogram,
         facets,
+        first_rows,
     }) = &*answer
     else {
         return html! { <div class="timeline" data-testid="timeline"><p class="muted">{"Counting…"}</p></div> };
@@ -289,7 +285,7 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
         <div class="timeline" data-testid="timeline">
             <QueryBar total={(!invalid).then_some(answer.total)} query={state.query.clone()} on_query={on_query.clone()}
                       on_draft={on_draft} engine={props.engine.clone()}
-                      error={(*answered == key).then(|| answer.error.as_ref().map(|e| e.to_string())).flatten()}
+                      error={(*answered == key).then(|| answer.error.clone()).flatten()}
                       warnings={Rc::new(if *answered == key { answer.warnings.clone() } else { Vec::new() })} />
             <div class="timeline-tools">
                 if let Some((clause, rest)) = &drilled {
@@ -325,6 +321,7 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
                 <FacetsPanel facets={Rc::clone(facets)} on_toggle={on_toggle} />
                 <EventTable engine={props.engine.clone()} total={answer.total}
                             generation={(*generation).max(props.rows_generation)}
+                            first_rows={(*generation >= props.rows_generation).then(|| Rc::clone(first_rows))}
                             data_generation={props.data_generation}
                             on_show_events={props.on_show_events.clone()}
                             on_add_clause={on_add_clause} on_set_query={on_set_query}
