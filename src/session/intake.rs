@@ -135,3 +135,22 @@ fn matching(filter: &crate::query::Ast, records: Vec<Record<'static>>) -> Vec<Re
         .filter_map(|(r, k)| k.then_some(r))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Format;
+
+    #[test]
+    fn a_full_store_is_reported_as_skipped_records_not_duplicates() {
+        let mut report = FileReport::new("a.json", Format::CloudTrailRecords);
+        Counts {
+            kept: 2,
+            full: 3,
+            ..Counts::default()
+        }
+        .write_to(&mut report);
+        assert_eq!((report.kept, report.duplicates, report.skipped), (2, 0, 3));
+        assert!(report.notes.iter().any(|n| n.contains("store is full")));
+    }
+}

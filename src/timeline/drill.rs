@@ -140,6 +140,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn errors_name_the_clause_where_it_stands() {
+        let q = "rule:a eventName:X lifecycle:car-1";
+        let e = split(q).unwrap_err();
+        assert_eq!(e.kind, QueryErrorKind::DrillTwice);
+        assert_eq!(&q[e.span], "lifecycle:car-1");
+        let q = "rule:a (eventName:X OR lifecycle:car-1)";
+        let e = split(q).unwrap_err();
+        assert_eq!(e.kind, QueryErrorKind::DrillMisplaced);
+        assert_eq!(&q[e.span], "lifecycle:car-1");
+    }
+
+    #[test]
     fn a_clause_splits_off_and_the_rest_stays() {
         let (c, rest) = split("lifecycle:car-1 eventName:CreateAccount").unwrap();
         assert_eq!(c, Some(Clause::Lifecycle("car-1".into())));
