@@ -5,6 +5,7 @@
 //! methods it dispatches to.
 
 mod intake;
+mod view;
 mod watch;
 
 use crate::event::Record;
@@ -14,8 +15,9 @@ use crate::protocol::{
     Chunk, InputFile, Request, Response, RuleResult, RuleSpec, Summary, ViewFilter,
 };
 use crate::store::{EventId, FileId, RawText, Row, Store};
-use crate::timeline::{Timeline, TimelineQuery};
+use crate::timeline::TimelineQuery;
 use intake::{Counts, Intake, OpenFile};
+use view::View;
 use watch::Watch;
 
 /// Rows served per request at most.
@@ -29,19 +31,8 @@ pub struct Session {
     /// Bumped whenever the loaded data or the view changes: answers carry it so the page
     /// can drop stale ones.
     generation: u32,
-    /// The table's events are the timeline's last answer ([`Timeline::view`]); when
-    /// false, all of them.
-    view_is_timeline: bool,
-    /// Rows are served newest first (or Z→A by the sort column).
-    descending: bool,
-    /// The view sorted by a column ([`TimelineQuery::sort`]); `None`: in time order.
-    ordered: Option<Vec<EventId>>,
-    /// The timeline's scope (a lifecycle's events, a rule's) at a data version, with its
-    /// events (`None`: all).
-    scope: Option<(ViewFilter, u32, Option<Vec<EventId>>)>,
-    timeline: Timeline,
-    /// Counts scope changes: the timeline's cache key.
-    scope_epoch: u32,
+    /// What the table shows, and the timeline that answers the Events tab.
+    view: View,
     /// "Load only what matches": records of files added from now on must match this.
     load_filter: Option<crate::query::Ast>,
     /// Field paths seen in the data, for autocomplete, at a data version.
@@ -124,7 +115,7 @@ impl Session {
                 rows: self.rows(offset, len),
                 generation: self.generation,
                 offset,
-                total: self.view_ids().len() as u32,
+                total: self.view.ids(&self.store).len() as u32,
             },
             Request::Integrity => Response::Integrity {
                 generation: self.generation,
@@ -180,18 +171,9 @@ impl Session {
         }
         self.watch.refresh(&self.store, self.data_version);
         self.validated();
-        let view = self.view_ids();
-        let (skip, take) = (offset as usize, len.min(MAX_ROWS) as usize);
-        let page: Vec<EventId> = if self.descending {
-            let end = view.len().saturating_sub(skip);
-            view[end.saturating_sub(take)..end]
-                .iter()
-                .rev()
-                .copied()
-                .collect()
-        } else {
-            view.iter().skip(skip).take(take).copied().collect()
-        };
+        let page = self
+            .view
+            .page(&self.store, offset as usize, len.min(MAX_ROWS) as usize);
         page.into_iter()
             .filter_map(|id| {
                 let mut row = self.store.row(id)?;
@@ -387,8 +369,7 @@ impl Session {
     pub fn finish(&mut self) -> Summary {
         self.end_open_file();
         self.store.finish();
-        self.view_is_timeline = false;
-        self.ordered = None;
+        self.view.show_all();
         self.generation += 1;
         let ledger = self.ledger.clone();
         Summary {
@@ -417,9 +398,7 @@ impl Session {
             Ok((None, _)) => (scope, None),
             Ok((Some(clause), rest)) => (clause.into(), Some(rest)),
             Err(error) => {
-                self.ordered = None;
-                self.timeline.clear_view();
-                self.view_is_timeline = true;
+                self.view.show_none();
                 self.generation += 1;
                 return crate::timeline::TimelineAnswer {
                     error: Some(error),
@@ -442,7 +421,7 @@ impl Session {
         if answer.total == 0 && answer.error.is_none() {
             answer.warnings = self.unknown_fields(&query.query);
         }
-        self.ordered = query
+        let ordered = query
             .sort
             .as_deref()
             .and_then(crate::timeline::SortKey::from_key)
@@ -453,8 +432,9 @@ impl Session {
                         .get(f.0 as usize)
                         .map_or_else(String::new, |r| r.path.clone())
                 };
-                crate::timeline::by_column(&self.store, self.timeline.view(), key, &name)
+                crate::timeline::by_column(&self.store, self.view.timeline.view(), key, &name)
             });
+        self.view.sort(ordered);
         answer
     }
 
@@ -474,24 +454,11 @@ impl Session {
     ) -> crate::timeline::TimelineAnswer {
         self.validated();
         let version = self.data_version;
-        let kept = self
-            .scope
-            .take()
-            .filter(|(f, v, _)| *f == scope && *v == version);
-        let ids = match kept {
-            Some((_, _, ids)) => ids,
-            None => {
-                // The timeline's cached hits were of the old scope.
-                self.scope_epoch += 1;
-                self.scope_ids(&scope)
-            }
-        };
-        let key = u64::from(self.scope_epoch);
-        let events = ids.as_deref().unwrap_or(self.store.sorted());
-        let answer = self.timeline.run(&self.store, events, key, query);
-        self.scope = Some((scope, version, ids));
-        self.view_is_timeline = true;
-        self.descending = query.descending;
+        if !self.view.has_scope(&scope, version) {
+            let ids = self.scope_ids(&scope);
+            self.view.set_scope(scope, version, ids);
+        }
+        let answer = self.view.run(&self.store, query);
         self.generation += 1;
         answer
     }
@@ -499,20 +466,13 @@ impl Session {
     /// The row index of an event (by eventID) in the view, in the order rows are served.
     pub fn locate(&self, event_id: &str) -> Option<u32> {
         let id = self.store.find(event_id)?;
-        let view = self.view_ids();
-        let at = view.iter().position(|&v| v == id)?;
-        let index = if self.descending {
-            view.len() - 1 - at
-        } else {
-            at
-        };
-        Some(index as u32)
+        self.view.position(&self.store, id)
     }
 
     /// The view as a file, in the order rows are served.
     pub fn export(&self, format: crate::timeline::ExportFormat) -> Vec<u8> {
-        let view = self.view_ids();
-        match self.descending {
+        let view = self.view.ids(&self.store);
+        match self.view.descending() {
             true => crate::timeline::export(&self.store, view.iter().rev().copied(), format),
             false => crate::timeline::export(&self.store, view.iter().copied(), format),
         }
@@ -520,11 +480,7 @@ impl Session {
 
     /// The view's events in the order rows are served.
     pub fn view_in_order(&self) -> Vec<EventId> {
-        let mut ids = self.view_ids().to_vec();
-        if self.descending {
-            ids.reverse();
-        }
-        ids
+        self.view.in_order(&self.store)
     }
 
     /// Autocomplete: field names, or a field's frequent values, starting with `prefix`
@@ -547,11 +503,17 @@ impl Session {
         };
         // The integrity column's values are written by validation.
         self.validated();
-        crate::query::top_values_with(&self.store, &field, SAMPLE, 200, self.timeline.scratch())
-            .into_iter()
-            .filter(|(v, _)| starts(v))
-            .take(LIMIT)
-            .collect()
+        crate::query::top_values_with(
+            &self.store,
+            &field,
+            SAMPLE,
+            200,
+            self.view.timeline.scratch(),
+        )
+        .into_iter()
+        .filter(|(v, _)| starts(v))
+        .take(LIMIT)
+        .collect()
     }
 
     /// The path of the file an event was read from (the first, for a merged duplicate).
@@ -628,16 +590,6 @@ impl Session {
         }
     }
 
-    fn view_ids(&self) -> &[EventId] {
-        if let Some(ordered) = &self.ordered {
-            return ordered;
-        }
-        match self.view_is_timeline {
-            true => self.timeline.view(),
-            false => self.store.sorted(),
-        }
-    }
-
     /// Organizations lifecycles over everything loaded (cached until the data changes).
     pub fn orgs(&mut self) -> &OrgReport {
         let version = self.data_version;
@@ -655,7 +607,7 @@ impl Session {
     pub fn set_rules(&mut self, specs: Vec<RuleSpec>) -> Vec<RuleResult> {
         self.watch.set(specs);
         // A rule's scope holds its matches, which may have changed.
-        self.scope = None;
+        self.view.forget_scope();
         // Rows carry their rules' badges: rows cached by the page are stale now.
         self.generation += 1;
         self.rule_results()
