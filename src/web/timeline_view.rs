@@ -1,10 +1,11 @@
 //! The Events tab: the query bar, the histogram, the facets and the event table, over one
-//! question to the worker ([`crate::protocol::Request::Timeline`], answered with the
-//! table's first page) that is asked again whenever the
-//! query, the time range, the order, the scope or the data change.
+//! question to the worker ([`super::engine::Engine::timeline`], answered with the table's
+//! first page) that is asked again whenever the query, the time range, the order, the
+//! scope or the data change.
 //!
-//! The view's state ([`ViewState`]: query, time range, selected event, order, columns)
-//! lives here and in the page address: every change is written to the hash (a new
+//! The view's state ([`ViewState`]: query, time range, selected event, order, columns) and
+//! the last answer are one reducer ([`Events`]), changed by [`Intent`]s; the view also
+//! lives in the page address: every change is written to the hash (a new
 //! history entry, except for the selection, which replaces the current one), and
 //! back/forward read it back. Facet clicks, the detail pane's actions and the other tabs'
 //! drill-downs (`lifecycle:…`, `rule:…`, [`crate::timeline::drill`]) are edits of the
