@@ -12,6 +12,8 @@ test('slash, question mark, arrows and Escape drive the page without a mouse', a
   await page.focus('[data-testid=load-sample]');
   await page.keyboard.press('Enter');
   const { events } = await waitDone(page);
+  // The box is drawn once the Events tab has its answer (after "done").
+  await page.waitForSelector('[data-testid=query]');
 
   // `/` jumps to the query box from anywhere that is not a text field.
   await page.keyboard.press('/');

@@ -121,6 +121,8 @@ test('the sample loads, rows open the detail pane, and j/k move the selection', 
   assert.ok(status.events > 400);
   assert.equal(status.errors, 0);
   const rows = page.locator('[data-testid=event-row]');
+  // The table draws its first rows once the Events tab has its answer (after "done").
+  await rows.first().waitFor();
   // Virtualised: far fewer rows in the DOM than events.
   const inDom = await rows.count();
   assert.ok(inDom > 10 && inDom < status.events, `rows in DOM: ${inDom}`);

@@ -12,6 +12,8 @@ test('typed queries filter the table; invalid ones say where they are wrong', as
   const { page, log } = await env.open();
   await page.click('[data-testid=load-sample]');
   const { events } = await waitDone(page);
+  // The count is drawn once the Events tab has its answer (after "done").
+  await page.waitForSelector('[data-testid=match-count]');
   assert.equal(await count(page), events);
 
   // The sample (src/sample.rs) has five CreateAccount calls and three results.

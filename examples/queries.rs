@@ -85,13 +85,11 @@ fn main() {
                 descending: false,
                 sort: None,
             },
+            // The first page of rows comes with the answer.
+            rows: 200,
         }) else {
             unreachable!()
         };
-        session.handle(Request::Rows {
-            offset: 0,
-            len: 200,
-        });
         (
             answer.total,
             status_kb("VmHWM"),

@@ -39,13 +39,15 @@ pub enum Request {
     /// One event's full record.
     Detail { id: EventId },
     /// The Events tab's question: which events of `scope` match the query and time
-    /// range, their histogram and facet counts. The matches become the view [`Rows`]
-    /// pages through, in the order asked for.
+    /// range, their histogram and facet counts, and the first `rows` rows of them. The
+    /// matches become the view [`Rows`] pages through, in the order asked for: the first
+    /// page comes with the answer, so a query is one round trip.
     ///
     /// [`Rows`]: Request::Rows
     Timeline {
         scope: ViewFilter,
         query: TimelineQuery,
+        rows: u32,
     },
     /// The view's events as a file.
     Export(ExportFormat),
@@ -135,6 +137,8 @@ pub enum Response {
     Timeline {
         generation: u32,
         answer: Box<TimelineAnswer>,
+        /// The view's first rows (as many as asked for): [`Response::Rows`] at offset 0.
+        rows: Vec<Row>,
     },
     Export {
         name: String,
@@ -144,7 +148,7 @@ pub enum Response {
     },
     /// The load filter is in place, or why the query is refused.
     LoadFilter {
-        error: Option<String>,
+        error: Option<crate::query::QueryError>,
     },
     /// The row index of the event asked for; `None` when the view does not hold it.
     Located {
@@ -170,6 +174,52 @@ pub enum Response {
         held: u64,
         budget: u64,
     },
+}
+
+impl Request {
+    /// The request's kind, for messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Request::Reset => "Reset",
+            Request::AddFiles(_) => "AddFiles",
+            Request::AddChunk(_) => "AddChunk",
+            Request::SetLoadFilter(_) => "SetLoadFilter",
+            Request::Finish => "Finish",
+            Request::Rows { .. } => "Rows",
+            Request::Orgs => "Orgs",
+            Request::SetRules(_) => "SetRules",
+            Request::Detail { .. } => "Detail",
+            Request::Timeline { .. } => "Timeline",
+            Request::Export(_) => "Export",
+            Request::Locate(_) => "Locate",
+            Request::Suggest { .. } => "Suggest",
+            Request::Integrity => "Integrity",
+            Request::Vouch { .. } => "Vouch",
+        }
+    }
+}
+
+impl Response {
+    /// The answer's kind, for messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Response::Reset => "Reset",
+            Response::Added { .. } => "Added",
+            Response::Loaded(_) => "Loaded",
+            Response::Rows { .. } => "Rows",
+            Response::Detail { .. } => "Detail",
+            Response::Rules { .. } => "Rules",
+            Response::Orgs { .. } => "Orgs",
+            Response::Timeline { .. } => "Timeline",
+            Response::Export { .. } => "Export",
+            Response::LoadFilter { .. } => "LoadFilter",
+            Response::Located { .. } => "Located",
+            Response::Suggest { .. } => "Suggest",
+            Response::Integrity { .. } => "Integrity",
+            Response::Vouch { .. } => "Vouch",
+            Response::OverBudget { .. } => "OverBudget",
+        }
+    }
 }
 
 /// A restriction of the table to some events.

@@ -23,7 +23,11 @@ fn view(session: &mut Session, scope: ViewFilter, query: &str) -> u32 {
         query: query.into(),
         ..TimelineQuery::default()
     };
-    match session.handle(Request::Timeline { scope, query }) {
+    match session.handle(Request::Timeline {
+        scope,
+        query,
+        rows: 0,
+    }) {
         Response::Timeline { answer, .. } => answer.total,
         _ => panic!(),
     }
@@ -330,6 +334,7 @@ fn answer(
     match session.handle(Request::Timeline {
         scope: ViewFilter::All,
         query,
+        rows: 0,
     }) {
         Response::Timeline { answer, .. } => *answer,
         _ => panic!(),
@@ -394,7 +399,10 @@ fn drill_downs_are_queries_that_mean_what_the_scopes_mean() {
         &format!("lifecycle:{car} OR eventName:X"),
         None,
     );
-    assert!(a.error.unwrap().contains("stand on their own"));
+    let error = a.error.unwrap();
+    assert!(error.to_string().contains("stand on their own"));
+    // Underlined where it stands: the clause and its value.
+    assert_eq!(error.span, 0..format!("lifecycle:{car}").len());
     assert!(rows(&mut session).is_empty());
 }
 
@@ -444,6 +452,7 @@ fn any_column_orders_the_rows_and_the_file_is_named() {
             descending: true,
             ..TimelineQuery::default()
         },
+        rows: 0,
     });
     let down = rows(&mut session);
     assert!(down.first().unwrap().account >= down.last().unwrap().account);

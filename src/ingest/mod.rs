@@ -396,6 +396,29 @@ pub struct FileReport {
     pub content: Option<Content>,
 }
 
+impl FileReport {
+    /// The entry of a file of which nothing has been read (yet): no bytes, no records,
+    /// no issues.
+    pub fn new(path: &str, format: Format) -> FileReport {
+        FileReport {
+            path: path.to_owned(),
+            format,
+            compressed: false,
+            bytes: 0,
+            decoded_bytes: 0,
+            records: 0,
+            kept: 0,
+            duplicates: 0,
+            reused_ids: 0,
+            filtered: 0,
+            skipped: 0,
+            issues: Vec::new(),
+            notes: Vec::new(),
+            content: None,
+        }
+    }
+}
+
 /// What a CloudTrail digest's `hashValue` is checked against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Content {
@@ -532,20 +555,14 @@ impl Sink {
             ));
         }
         FileReport {
-            path: s.path.to_owned(),
-            format: s.format,
             compressed: s.compressed,
             bytes: s.bytes,
             decoded_bytes: s.decoded_bytes,
             records: s.records.min(u64::from(u32::MAX)) as u32,
-            kept: 0,
-            duplicates: 0,
-            reused_ids: 0,
-            filtered: 0,
             skipped: skipped + self.dropped_issues,
             issues,
             notes: self.notes,
-            content: None,
+            ..FileReport::new(s.path, s.format)
         }
     }
 

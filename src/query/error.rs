@@ -4,10 +4,10 @@
 use std::fmt;
 use std::ops::Range;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A syntax error in a query, positioned so the search box can underline it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueryError {
     /// Byte range in the query text (always on char boundaries; may be empty at the end).
     pub span: Range<usize>,
@@ -15,7 +15,7 @@ pub struct QueryError {
 }
 
 /// What is wrong. Each variant's doc shows a query that triggers it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum QueryErrorKind {
@@ -58,6 +58,12 @@ pub enum QueryErrorKind {
     TooDeep,
     /// `eventName:/Delete.*/` — a regular expression (not part of the language).
     Regex,
+    /// `lifecycle:car-1 rule:x` — more than one drill-down condition
+    /// ([`crate::timeline::drill`]).
+    DrillTwice,
+    /// `lifecycle:car-1 OR eventName:X` — a drill-down condition anywhere but joined
+    /// with AND at the top level.
+    DrillMisplaced,
 }
 
 /// How deeply groups and `NOT`s may nest (keeps every recursive pass far from the stack
@@ -65,7 +71,7 @@ pub enum QueryErrorKind {
 pub const MAX_DEPTH: usize = 64;
 
 impl QueryError {
-    pub(crate) fn new(span: Range<usize>, kind: QueryErrorKind) -> Self {
+    pub fn new(span: Range<usize>, kind: QueryErrorKind) -> Self {
         QueryError { span, kind }
     }
 }
@@ -147,6 +153,14 @@ impl fmt::Display for QueryError {
             K::Regex => (
                 "regular expressions are not supported".into(),
                 "use wildcards: * for any run of characters, ? for one (Delete*), or quote the value to search for it",
+            ),
+            K::DrillTwice => (
+                "one lifecycle: or rule: condition at a time".into(),
+                "remove the others",
+            ),
+            K::DrillMisplaced => (
+                "lifecycle: and rule: take one exact value and stand on their own".into(),
+                "join them to the rest with AND (not in OR, NOT or a wildcard)",
             ),
         };
         write!(f, "{what} (at {at}): {hint}")

@@ -125,7 +125,7 @@ mod error;
 mod eval;
 mod field;
 mod json;
-mod lex;
+pub(crate) mod lex;
 mod matcher;
 mod parse;
 mod plan;

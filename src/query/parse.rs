@@ -553,6 +553,15 @@ fn is_all_stars(value: &Value) -> bool {
     matches!(value, Value::Pattern(p) if p.chars().all(|c| c == '*'))
 }
 
+impl Field {
+    /// A field path as written in a query (`requestParameters.bucketName`, escapes in);
+    /// `None` when it is not one (an empty part, a wildcard, a trailing `\`).
+    pub fn parse(raw: &str) -> Option<Field> {
+        let path = split_path(raw, 0).ok()?;
+        path.iter().all(|s| !s.is_empty()).then_some(Field(path))
+    }
+}
+
 /// Splits a field's raw text (escapes in) at unescaped dots; `offset` is where `raw`
 /// starts in the query, for error spans.
 fn split_path(raw: &str, offset: usize) -> Result<Vec<String>, (Range<usize>, QueryErrorKind)> {

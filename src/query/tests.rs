@@ -682,3 +682,16 @@ proptest! {
         check_errors(&src, &errors);
     }
 }
+
+#[test]
+fn a_field_path_parses_as_in_a_query() {
+    let path = |raw: &str| Field::parse(raw).map(|f| f.segments().to_vec());
+    assert_eq!(path("eventName"), Some(vec!["eventName".to_owned()]));
+    assert_eq!(
+        path(r"requestParameters.a\.b"),
+        Some(vec!["requestParameters".to_owned(), "a.b".to_owned()])
+    );
+    for bad in ["", "a..b", "a.", "event*", r"a\"] {
+        assert_eq!(path(bad), None, "{bad}");
+    }
+}

@@ -42,6 +42,8 @@ pub enum Added {
     Duplicate(EventId),
     /// A full record replaced the CSV summary of the same event.
     Upgraded(EventId),
+    /// Not stored: the store holds as many events as an [`EventId`] can number.
+    Full,
 }
 
 /// What [`Store::same_event`] found.
@@ -62,23 +64,8 @@ const NO_EVENT: EventId = EventId(u32::MAX);
 pub struct Store {
     strings: Interner,
     time: Vec<EpochMillis>,
-    event_id: Vec<Sym>,
-    name: Vec<Sym>,
-    source: Vec<Sym>,
-    region: Vec<Sym>,
-    account: Vec<Sym>,
-    principal: Vec<Sym>,
-    identity_type: Vec<Sym>,
-    error_code: Vec<Sym>,
-    event_type: Vec<Sym>,
-    source_ip: Vec<Sym>,
-    user_agent: Vec<Sym>,
-    /// [`crate::agent::family`] of the user agent.
-    agent_family: Vec<Sym>,
-    /// "true" / "false" interned, `Sym::NONE` when absent.
-    read_only: Vec<Sym>,
-    /// What the loaded digests say about the event's file ([`Store::set_integrity`]).
-    integrity: Vec<Sym>,
+    /// The string columns, one per [`Column`] (indexed by its discriminant).
+    syms: [Vec<Sym>; Column::ALL.len()],
     summary_only: Vec<bool>,
     file: Vec<FileId>,
     raw: RawStore,
@@ -177,7 +164,7 @@ impl Store {
         }
         let Ok(index) = u32::try_from(self.len()) else {
             // 4 billion events cannot fit in wasm32 memory anyway.
-            return Added::Duplicate(EventId(u32::MAX));
+            return Added::Full;
         };
         let id = EventId(index);
         if key.event_id.is_none() {
@@ -228,10 +215,10 @@ impl Store {
     fn key_of(&self, id: EventId) -> EventKey<Sym> {
         let i = id.0 as usize;
         EventKey {
-            event_id: self.event_id[i],
+            event_id: self.column(Column::EventId)[i],
             time: self.time(id),
-            name: self.name[i],
-            source: self.source[i],
+            name: self.column(Column::EventName)[i],
+            source: self.column(Column::EventSource)[i],
         }
     }
 
@@ -242,22 +229,7 @@ impl Store {
 
     fn push_empty(&mut self) {
         self.time.push(NO_TIME);
-        for col in [
-            &mut self.event_id,
-            &mut self.name,
-            &mut self.source,
-            &mut self.region,
-            &mut self.account,
-            &mut self.principal,
-            &mut self.identity_type,
-            &mut self.error_code,
-            &mut self.event_type,
-            &mut self.source_ip,
-            &mut self.user_agent,
-            &mut self.agent_family,
-            &mut self.read_only,
-            &mut self.integrity,
-        ] {
+        for col in &mut self.syms {
             col.push(Sym::NONE);
         }
         self.summary_only.push(false);
@@ -269,19 +241,28 @@ impl Store {
     fn write(&mut self, i: usize, r: Record, file: FileId, key: EventKey<Sym>) {
         let s = &mut self.strings;
         self.time[i] = r.event_time.unwrap_or(NO_TIME);
-        self.event_id[i] = key.event_id;
-        self.name[i] = key.name;
-        self.source[i] = key.source;
-        self.region[i] = s.intern(r.aws_region.as_deref());
-        self.account[i] = s.intern(r.account());
-        self.principal[i] = s.intern(r.identity.principal().as_deref());
-        self.identity_type[i] = s.intern(r.identity.kind.as_deref());
-        self.error_code[i] = s.intern(r.error_code.as_deref());
-        self.event_type[i] = s.intern(r.event_type.as_deref());
-        self.source_ip[i] = s.intern(r.source_ip.as_deref());
-        self.user_agent[i] = s.intern(r.user_agent.as_deref());
-        self.agent_family[i] = s.intern(r.user_agent.as_deref().and_then(crate::agent::family));
-        self.read_only[i] = s.intern(r.read_only.map(|b| if b { "true" } else { "false" }));
+        let agent_family = r.user_agent.as_deref().and_then(crate::agent::family);
+        let read_only = r.read_only.map(|b| if b { "true" } else { "false" });
+        for (column, sym) in [
+            (Column::EventId, key.event_id),
+            (Column::EventName, key.name),
+            (Column::EventSource, key.source),
+            (Column::Region, s.intern(r.aws_region.as_deref())),
+            (Column::Account, s.intern(r.account())),
+            (
+                Column::Principal,
+                s.intern(r.identity.principal().as_deref()),
+            ),
+            (Column::IdentityType, s.intern(r.identity.kind.as_deref())),
+            (Column::ErrorCode, s.intern(r.error_code.as_deref())),
+            (Column::EventType, s.intern(r.event_type.as_deref())),
+            (Column::SourceIp, s.intern(r.source_ip.as_deref())),
+            (Column::UserAgent, s.intern(r.user_agent.as_deref())),
+            (Column::AgentFamily, s.intern(agent_family)),
+            (Column::ReadOnly, s.intern(read_only)),
+        ] {
+            self.syms[column as usize][i] = sym;
+        }
         self.summary_only[i] = r.summary_only;
         self.file[i] = file;
         self.raw.set(RawId(i as u32), &r.raw);
@@ -295,14 +276,18 @@ impl Store {
             .iter()
             .map(|v| self.strings.intern(Some(v)))
             .collect();
-        for (cell, file) in self.integrity.iter_mut().zip(&self.file) {
+        for (cell, file) in self.syms[Column::Integrity as usize]
+            .iter_mut()
+            .zip(&self.file)
+        {
             *cell = syms.get(file.0 as usize).copied().unwrap_or(Sym::NONE);
         }
     }
 
     /// Re-sorts by (eventTime, eventID) so the order never depends on file order.
     pub fn finish(&mut self) {
-        let (time, event_id, strings) = (&self.time, &self.event_id, &self.strings);
+        let event_id = &self.syms[Column::EventId as usize];
+        let (time, strings) = (&self.time, &self.strings);
         self.sorted.sort_unstable_by(|a, b| {
             let (a, b) = (a.0 as usize, b.0 as usize);
             time[a]
@@ -346,7 +331,10 @@ impl Store {
                 .map(|s| self.strings.resolve(s).to_owned())
                 .collect()
         };
-        (set(&self.account), set(&self.region))
+        (
+            set(self.column(Column::Account)),
+            set(self.column(Column::Region)),
+        )
     }
 
     /// The event's record text (JSON). Reading events in id order is cheapest: texts are
@@ -372,11 +360,11 @@ impl Store {
     }
 
     pub fn event_source(&self, id: EventId) -> &str {
-        self.sym(&self.source, id)
+        self.sym(self.column(Column::EventSource), id)
     }
 
     pub fn event_name(&self, id: EventId) -> &str {
-        self.sym(&self.name, id)
+        self.sym(self.column(Column::EventName), id)
     }
 
     fn sym(&self, col: &[Sym], id: EventId) -> &str {
@@ -389,23 +377,23 @@ impl Store {
         if i >= self.len() {
             return None;
         }
-        let text = |col: &[Sym]| self.strings.resolve(col[i]).to_owned();
+        let text = |col: Column| self.strings.resolve(self.column(col)[i]).to_owned();
         Some(Row {
             id,
             rules: Vec::new(),
-            event_id: text(&self.event_id),
+            event_id: text(Column::EventId),
             time: self.time(id),
-            name: text(&self.name),
-            source: text(&self.source),
-            principal: text(&self.principal),
-            identity_type: text(&self.identity_type),
-            account: text(&self.account),
-            region: text(&self.region),
-            error_code: text(&self.error_code),
-            source_ip: text(&self.source_ip),
-            user_agent: text(&self.user_agent),
-            read_only: text(&self.read_only),
-            event_type: text(&self.event_type),
+            name: text(Column::EventName),
+            source: text(Column::EventSource),
+            principal: text(Column::Principal),
+            identity_type: text(Column::IdentityType),
+            account: text(Column::Account),
+            region: text(Column::Region),
+            error_code: text(Column::ErrorCode),
+            source_ip: text(Column::SourceIp),
+            user_agent: text(Column::UserAgent),
+            read_only: text(Column::ReadOnly),
+            event_type: text(Column::EventType),
             summary_only: self.summary_only[i],
             file: String::new(),
             vouch: Vouch::NotVouched,
@@ -433,10 +421,14 @@ impl Store {
         stats.first_time = span.map(|(first, _)| first);
         stats.last_time = span.map(|(_, last)| last);
         stats.without_time = self.time.iter().filter(|&&t| t == NO_TIME).count() as u32;
-        stats.with_error = self.error_code.iter().filter(|s| !s.is_none()).count() as u32;
+        stats.with_error = self
+            .column(Column::ErrorCode)
+            .iter()
+            .filter(|s| !s.is_none())
+            .count() as u32;
         stats.summary_only = self.summary_only.iter().filter(|&&s| s).count() as u32;
-        stats.accounts = self.counts(&self.account);
-        stats.regions = self.counts(&self.region);
+        stats.accounts = self.counts(self.column(Column::Account));
+        stats.regions = self.counts(self.column(Column::Region));
         stats
     }
 
@@ -488,28 +480,33 @@ pub enum Column {
     Integrity,
 }
 
+impl Column {
+    /// Every column, in discriminant order (the store's column array is indexed by it).
+    pub const ALL: [Column; 14] = [
+        Column::EventId,
+        Column::EventName,
+        Column::EventSource,
+        Column::Region,
+        Column::Account,
+        Column::Principal,
+        Column::IdentityType,
+        Column::ErrorCode,
+        Column::EventType,
+        Column::SourceIp,
+        Column::UserAgent,
+        Column::AgentFamily,
+        Column::ReadOnly,
+        Column::Integrity,
+    ];
+}
+
 impl Store {
     /// The time column's value for events without a usable eventTime (sorts last).
     pub const TIMELESS: EpochMillis = NO_TIME;
 
     /// One string column, indexed by `EventId.0`; `Sym::NONE` where the field is absent.
     pub fn column(&self, column: Column) -> &[Sym] {
-        match column {
-            Column::EventId => &self.event_id,
-            Column::EventName => &self.name,
-            Column::EventSource => &self.source,
-            Column::Region => &self.region,
-            Column::Account => &self.account,
-            Column::Principal => &self.principal,
-            Column::IdentityType => &self.identity_type,
-            Column::ErrorCode => &self.error_code,
-            Column::EventType => &self.event_type,
-            Column::SourceIp => &self.source_ip,
-            Column::UserAgent => &self.user_agent,
-            Column::AgentFamily => &self.agent_family,
-            Column::ReadOnly => &self.read_only,
-            Column::Integrity => &self.integrity,
-        }
+        &self.syms[column as usize]
     }
 
     /// The time column, indexed by `EventId.0`; [`Store::TIMELESS`] where there is none.
@@ -680,6 +677,13 @@ mod tests {
         for i in 0..3000 {
             let raw = store.raw(EventId(i as u32)).unwrap();
             assert_eq!(&*raw, text(i, i % 7 != 0), "event {i}");
+        }
+    }
+
+    #[test]
+    fn columns_are_listed_in_discriminant_order() {
+        for (i, c) in Column::ALL.iter().enumerate() {
+            assert_eq!(*c as usize, i, "{c:?}");
         }
     }
 

@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use crate::query::{self, Ast, Field, Value};
+use crate::query::{self, Ast, Field, QueryError, QueryErrorKind, Value};
 
 /// The fields the session answers from what it reconstructs, not from a record.
 pub const FIELDS: [&str; 2] = ["lifecycle", "rule"];
@@ -52,13 +52,38 @@ fn names(f: &Field) -> Option<usize> {
 }
 
 fn mentions(ast: &Ast) -> bool {
+    count(ast) > 0
+}
+
+/// How many conditions on a drill-down field `ast` holds.
+fn count(ast: &Ast) -> usize {
     match ast {
-        Ast::All | Ast::Text { .. } => false,
-        Ast::And(items) | Ast::Or(items) => items.iter().any(mentions),
-        Ast::Not(inner) => mentions(inner),
+        Ast::All | Ast::Text { .. } => 0,
+        Ast::And(items) | Ast::Or(items) => items.iter().map(count).sum(),
+        Ast::Not(inner) => count(inner),
         Ast::Term { field, .. } | Ast::Range { field, .. } | Ast::Exists { field } => {
-            names(field).is_some()
+            usize::from(names(field).is_some())
         }
+    }
+}
+
+/// Where the `nth` drill-down condition of `text` is: its `field:` and value, in text
+/// order (the order of the parsed query's conditions); the whole text if it has no such
+/// token (a drill-down field named in `_exists_:`).
+fn nth_span(text: &str, nth: usize) -> std::ops::Range<usize> {
+    let (tokens, _) = crate::query::lex::lex(text);
+    let is_drill = |t: &crate::query::lex::Token| {
+        matches!(&t.kind, crate::query::lex::Tok::Field(raw)
+            if FIELDS.iter().any(|f| f.eq_ignore_ascii_case(raw)))
+    };
+    let at = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| is_drill(t))
+        .nth(nth);
+    match at {
+        Some((i, t)) => t.span.start..tokens.get(i + 1).map_or(t.span.end, |v| v.span.end),
+        None => 0..text.len(),
     }
 }
 
@@ -66,7 +91,7 @@ fn mentions(ast: &Ast) -> bool {
 /// `Ok((None, _))` when there is none (or the query does not parse: its own error says
 /// why); an error when a clause stands anywhere but at the top level (inside OR or NOT,
 /// with a wildcard), or there is more than one.
-pub fn split(text: &str) -> Result<(Option<Clause>, String), String> {
+pub fn split(text: &str) -> Result<(Option<Clause>, String), QueryError> {
     let Ok(ast) = query::parse(text) else {
         return Ok((None, String::new()));
     };
@@ -79,27 +104,26 @@ pub fn split(text: &str) -> Result<(Option<Clause>, String), String> {
     };
     let mut clause = None;
     let mut rest = Vec::new();
+    // Drill-down conditions in the items before this one.
+    let mut seen = 0;
     for item in items {
+        let at = seen;
+        seen += count(&item);
+        let error = |kind| Err(QueryError::new(nth_span(text, at), kind));
         match &item {
             Ast::Term {
                 field,
                 value: Value::Text(value),
             } if names(field).is_some() => {
                 if clause.is_some() {
-                    return Err(
-                        "one lifecycle: or rule: condition at a time: remove the others".into(),
-                    );
+                    return error(QueryErrorKind::DrillTwice);
                 }
                 clause = Some(match names(field) {
                     Some(0) => Clause::Lifecycle(value.clone()),
                     _ => Clause::Rule(value.clone()),
                 });
             }
-            other if mentions(other) => {
-                return Err(format!(
-                    "lifecycle: and rule: take one exact value and stand on their own, joined with AND (not in OR, NOT or a wildcard): {other}"
-                ));
-            }
+            other if mentions(other) => return error(QueryErrorKind::DrillMisplaced),
             _ => rest.push(item),
         }
     }
@@ -114,6 +138,18 @@ pub fn split(text: &str) -> Result<(Option<Clause>, String), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_name_the_clause_where_it_stands() {
+        let q = "rule:a eventName:X lifecycle:car-1";
+        let e = split(q).unwrap_err();
+        assert_eq!(e.kind, QueryErrorKind::DrillTwice);
+        assert_eq!(&q[e.span], "lifecycle:car-1");
+        let q = "rule:a (eventName:X OR lifecycle:car-1)";
+        let e = split(q).unwrap_err();
+        assert_eq!(e.kind, QueryErrorKind::DrillMisplaced);
+        assert_eq!(&q[e.span], "lifecycle:car-1");
+    }
 
     #[test]
     fn a_clause_splits_off_and_the_rest_stays() {

@@ -71,8 +71,8 @@ pub struct FacetCounts {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineAnswer {
     pub total: u32,
-    /// Why the query is invalid (it then matches nothing).
-    pub error: Option<String>,
+    /// Why the query is invalid (it then matches nothing), and where.
+    pub error: Option<crate::query::QueryError>,
     /// Words of a valid query that nothing answers (an unknown field), when it matched
     /// nothing: what to fix, where.
     #[serde(default)]
@@ -141,7 +141,7 @@ impl Timeline {
             Ok(ast) => ast,
             Err(e) => {
                 return TimelineAnswer {
-                    error: Some(e.to_string()),
+                    error: Some(e),
                     ..TimelineAnswer::default()
                 };
             }

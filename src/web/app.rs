@@ -1,45 +1,31 @@
-//! The page: toolbar, drop zone, load progress, summary, ledger, event table and detail.
+//! The page: toolbar, drop zone, tabs, and where the load's progress and summary go
+//! ([`super::summary`]).
 //!
 //! State is one [`AppState`] changed only through [`Action`]s (Yew's todomvc pattern);
-//! loads run as async tasks that talk to the worker through the [`Engine`] and dispatch
-//! actions as answers arrive.
+//! loads run as async tasks ([`super::load`]) that talk to the worker through the
+//! [`Engine`]'s typed methods and dispatch actions as answers arrive.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
+use wasm_bindgen_futures::spawn_local;
 use web_sys::{DragEvent, HtmlInputElement};
-use yew::platform::pinned::oneshot;
 use yew::prelude::*;
 
 use super::address::{hash_items, navigate};
-use super::engine::Engine;
+use super::engine::{Added, Engine};
 use super::files::{self, DroppedItems, PickedFile};
 use super::integrity_view::IntegrityView;
+use super::load::{finish, load_files};
 use super::orgs_view::OrgsView;
 use super::rules_view::RulesView;
+use super::summary::{Ledger, LoadStatus, SummaryView};
 use super::theme::ThemeSwitch;
 use super::timeline_view::TimelineView;
 use crate::display;
 use crate::ingest::FileReport;
-use crate::protocol::{Chunk, InputFile, Request, Response, Summary};
-
-/// Files per worker message, and bytes per message.
-/// - Good (bigger): fewer round trips for tens of thousands of 2 KB files.
-/// - Bad (bigger): coarser progress and cancel, and a larger copy in flight.
-const BATCH_FILES: usize = 256;
-const BATCH_BYTES: usize = 4 << 20;
-
-/// Files larger than this are read and sent in slices of [`SLICE_BYTES`] that the worker
-/// streams through its ingester ([`Request::AddChunk`]): neither side holds the whole file
-/// (a day of an org trail is one 150 MB `.json.gz`, 1.5 GB of JSON).
-/// - Good (smaller): less memory for mid-size files. Bad: slices cost a round trip each,
-///   and small files go faster in batches.
-const STREAM_BYTES: f64 = (16 << 20) as f64;
-/// - Good (bigger): fewer round trips. Bad (bigger): coarser progress and cancel, and more
-///   memory in flight (a gzip slice is decompressed a piece at a time in the worker).
-const SLICE_BYTES: f64 = (4 << 20) as f64;
+use crate::protocol::Summary;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LoadState {
@@ -49,7 +35,7 @@ pub enum LoadState {
 }
 
 impl LoadState {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             LoadState::Idle => "idle",
             LoadState::Loading => "loading",
@@ -300,7 +286,7 @@ pub fn app() -> Html {
             // An invalid query is ignored (the box says so), never a stale filter kept.
             let text = load_only.trim().to_owned();
             let valid = !text.is_empty() && crate::query::parse(&text).is_ok();
-            drop(engine.send(Request::SetLoadFilter(valid.then_some(text))));
+            engine.set_load_filter(valid.then_some(text));
         }
     };
     let start_load = {
@@ -345,7 +331,9 @@ pub fn app() -> Html {
             let (engine, dispatcher) = (engine.clone(), dispatcher.clone());
             spawn_local(async move {
                 if replace {
-                    engine.ask(Request::Reset).await;
+                    // Cleared even without an answer: the page must not show data the
+                    // worker may have dropped.
+                    let _ = engine.reset().await;
                     dispatcher.dispatch(Action::Cleared);
                 }
                 dispatcher.dispatch(Action::LoadStarted {
@@ -353,9 +341,7 @@ pub fn app() -> Html {
                     bytes: 0,
                     sample: true,
                 });
-                if let Some(Response::Added { reports, events }) =
-                    engine.ask(Request::sample()).await
-                {
+                if let Ok(Added::Files { reports, events }) = engine.add_sample().await {
                     dispatcher.dispatch(Action::Progress {
                         reports,
                         bytes: 0,
@@ -463,7 +449,7 @@ pub fn app() -> Html {
         Callback::from(move |_| {
             let (engine, dispatcher) = (engine.clone(), dispatcher.clone());
             spawn_local(async move {
-                engine.ask(Request::Reset).await;
+                let _ = engine.reset().await;
                 dispatcher.dispatch(Action::Cleared);
             });
         })
@@ -683,363 +669,6 @@ pub fn app() -> Html {
             </main>
             <div class="drop-overlay">{"Drop files or folders to load them"}</div>
         </div>
-    }
-}
-
-/// Reads the files in batches and feeds them to the worker; each answer is the next
-/// batch's go-ahead (backpressure), a progress step, and a chance to cancel.
-async fn load_files(
-    engine: Engine,
-    files: Vec<PickedFile>,
-    dispatcher: UseReducerDispatcher<AppState>,
-    cancel: Rc<Cell<bool>>,
-) {
-    let total: u64 = files.iter().map(|f| f.file.size() as u64).sum();
-    dispatcher.dispatch(Action::LoadStarted {
-        files: files.len() as u32,
-        bytes: total,
-        sample: false,
-    });
-    // Small files are gathered into batches, each read at once and sent as one message.
-    let mut batch: Vec<PickedFile> = Vec::new();
-    let mut batch_bytes = 0.0;
-    // At most one batch in the worker while the page reads the next: reading and parsing
-    // overlap, and memory stays bounded (backpressure).
-    let mut in_flight: Option<(oneshot::Receiver<Response>, u64)> = None;
-    for picked in files {
-        // Cancel keeps what was read: the partial batch still goes to the worker below.
-        if cancel.get() {
-            break;
-        }
-        if picked.file.size() > STREAM_BYTES {
-            // Files go in order: the batch so far first, then this one slice by slice.
-            if !batch.is_empty() {
-                let inputs = read_batch(std::mem::take(&mut batch)).await;
-                send_batch(&engine, &dispatcher, inputs, &mut in_flight, &cancel).await;
-                batch_bytes = 0.0;
-            }
-            send_in_slices(&engine, picked, &dispatcher, &cancel, &mut in_flight).await;
-            continue;
-        }
-        batch_bytes += picked.file.size();
-        batch.push(picked);
-        if batch.len() >= BATCH_FILES || batch_bytes >= BATCH_BYTES as f64 {
-            let inputs = read_batch(std::mem::take(&mut batch)).await;
-            send_batch(&engine, &dispatcher, inputs, &mut in_flight, &cancel).await;
-            batch_bytes = 0.0;
-        }
-    }
-    if !batch.is_empty() {
-        let inputs = read_batch(batch).await;
-        send_batch(&engine, &dispatcher, inputs, &mut in_flight, &cancel).await;
-    }
-    settle(&dispatcher, in_flight.take(), &cancel).await;
-    finish(&engine, &dispatcher).await;
-}
-
-/// Reads a big file a slice at a time and sends each to the worker as soon as the one
-/// before is answered (one slice in flight while the next is read: reading and parsing
-/// overlap, and memory stays bounded). Cancel stops between slices; the worker ends the
-/// file with what it got when the load finishes.
-async fn send_in_slices(
-    engine: &Engine,
-    picked: PickedFile,
-    dispatcher: &UseReducerDispatcher<AppState>,
-    cancel: &Cell<bool>,
-    in_flight: &mut Option<(oneshot::Receiver<Response>, u64)>,
-) {
-    let size = picked.file.size();
-    let mut offset = 0.0;
-    loop {
-        let end = (offset + SLICE_BYTES).min(size);
-        let chunk = match read_slice(&picked.file, offset, end).await {
-            Ok(bytes) => Chunk {
-                path: picked.path.clone(),
-                offset: offset as u64,
-                bytes,
-                last: end >= size,
-                read_error: None,
-            },
-            Err(error) => Chunk {
-                path: picked.path.clone(),
-                offset: offset as u64,
-                bytes: Vec::new(),
-                last: true,
-                read_error: Some(error),
-            },
-        };
-        let last = chunk.last;
-        settle(dispatcher, in_flight.take(), cancel).await;
-        let bytes = chunk.bytes.len() as u64;
-        *in_flight = Some((engine.send(Request::AddChunk(chunk)), bytes));
-        if last || cancel.get() {
-            return;
-        }
-        offset = end;
-    }
-}
-
-/// Sends a batch once the one before is answered.
-async fn send_batch(
-    engine: &Engine,
-    dispatcher: &UseReducerDispatcher<AppState>,
-    inputs: Vec<InputFile>,
-    in_flight: &mut Option<(oneshot::Receiver<Response>, u64)>,
-    cancel: &Cell<bool>,
-) {
-    settle(dispatcher, in_flight.take(), cancel).await;
-    let bytes = inputs.iter().map(|f| f.bytes.len() as u64).sum();
-    *in_flight = Some((engine.send(Request::AddFiles(inputs)), bytes));
-}
-
-/// Reads a batch of small files with one read of a Blob made of them all: one trip to
-/// the browser's file machinery instead of one per file (a day of an org trail is tens of
-/// thousands of small files; reading them one by one took longer than parsing them). If
-/// that read fails (a file gone or unreadable), each file is read on its own, so the
-/// error names its file and the others are kept.
-async fn read_batch(files: Vec<PickedFile>) -> Vec<InputFile> {
-    let parts = js_sys::Array::new();
-    for f in &files {
-        parts.push(&f.file);
-    }
-    let expected: f64 = files.iter().map(|f| f.file.size()).sum();
-    let whole = match web_sys::Blob::new_with_blob_sequence(&parts) {
-        Ok(blob) => JsFuture::from(blob.array_buffer()).await.ok(),
-        Err(_) => None,
-    };
-    if let Some(buffer) = whole {
-        let bytes = js_sys::Uint8Array::new(&buffer);
-        // A file that changed size since it was listed: read each on its own instead.
-        if f64::from(bytes.length()) == expected {
-            let mut at = 0;
-            return files
-                .into_iter()
-                .map(|f| {
-                    let end = at + f.file.size() as u32;
-                    let input = InputFile {
-                        path: f.path,
-                        bytes: bytes.subarray(at, end).to_vec(),
-                        read_error: None,
-                    };
-                    at = end;
-                    input
-                })
-                .collect();
-        }
-    }
-    let mut inputs = Vec::with_capacity(files.len());
-    for f in files {
-        let size = f.file.size();
-        let (bytes, read_error) = match read_slice(&f.file, 0.0, size).await {
-            Ok(bytes) => (bytes, None),
-            Err(e) => (Vec::new(), Some(e)),
-        };
-        inputs.push(InputFile {
-            path: f.path,
-            bytes,
-            read_error,
-        });
-    }
-    inputs
-}
-
-/// Bytes `start..end` of a file.
-async fn read_slice(file: &web_sys::File, start: f64, end: f64) -> Result<Vec<u8>, String> {
-    let words = |e: wasm_bindgen::JsValue| {
-        e.dyn_ref::<js_sys::Error>()
-            .map(|e| String::from(e.message()))
-            .or_else(|| e.as_string())
-            .unwrap_or_else(|| "the browser could not read this part of the file".to_owned())
-    };
-    let blob = file.slice_with_f64_and_f64(start, end).map_err(words)?;
-    let buffer = JsFuture::from(blob.array_buffer()).await.map_err(words)?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
-}
-
-/// Waits for a batch's answer and shows its progress.
-async fn settle(
-    dispatcher: &UseReducerDispatcher<AppState>,
-    sent: Option<(oneshot::Receiver<Response>, u64)>,
-    cancel: &Cell<bool>,
-) {
-    let Some((answer, bytes)) = sent else { return };
-    match answer.await {
-        Ok(Response::Added { reports, events }) => dispatcher.dispatch(Action::Progress {
-            reports,
-            bytes,
-            events,
-        }),
-        // The worker took none of it, nor will it take more: the load stops like a cancel,
-        // keeping what was loaded before.
-        Ok(Response::OverBudget { held, budget }) => {
-            cancel.set(true);
-            dispatcher.dispatch(Action::OverBudget(held, budget));
-        }
-        _ => {}
-    }
-}
-
-async fn finish(engine: &Engine, dispatcher: &UseReducerDispatcher<AppState>) {
-    if let Some(Response::Loaded(summary)) = engine.ask(Request::Finish).await {
-        dispatcher.dispatch(Action::Loaded(summary));
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct LoadStatusProps {
-    load: LoadState,
-    files_done: u32,
-    files_total: u32,
-    bytes_done: u64,
-    bytes_total: u64,
-    events: u32,
-    /// Files read (when done: all files in the ledger).
-    files: u32,
-    skipped: u32,
-    cancelled: bool,
-    interrupted: Option<(u32, u32)>,
-    on_cancel: Callback<MouseEvent>,
-}
-
-#[function_component(LoadStatus)]
-fn load_status(props: &LoadStatusProps) -> Html {
-    let s = props;
-    let (files, errors) = (s.files, s.skipped);
-    let fraction = if s.bytes_total > 0 {
-        s.bytes_done as f64 / s.bytes_total as f64
-    } else if s.files_total > 0 {
-        f64::from(s.files_done) / f64::from(s.files_total)
-    } else {
-        0.0
-    };
-    html! {
-        <section class="load-status" data-testid="load-status" data-state={s.load.as_str()}
-                 data-files={files.to_string()} data-events={s.events.to_string()}
-                 data-errors={errors.to_string()} data-interrupted={s.interrupted.is_some().to_string()}>
-            if let (LoadState::Done, Some((read, picked))) = (s.load, s.interrupted) {
-                <div class="interrupted" data-testid="load-interrupted" role="status">
-                    <b>{"Load cancelled: "}</b>
-                    {format!("{} of {} files were read; the rest are not loaded. To finish, load the same files again: what is already loaded is recognised and counted once.",
-                        display::count(read), display::count(picked))}
-                </div>
-            }
-            if s.load == LoadState::Loading {
-                <progress max="1" value={fraction.to_string()} />
-                <span>
-                    {format!("{} / {} files · {} / {} · {} events",
-                        display::count(s.files_done), display::count(s.files_total),
-                        display::bytes(s.bytes_done), display::bytes(s.bytes_total),
-                        display::count(s.events))}
-                </span>
-                <button class="button" data-testid="cancel" onclick={props.on_cancel.clone()} disabled={s.cancelled}>
-                    { if s.cancelled { "Stopping…" } else { "Cancel" } }
-                </button>
-            }
-        </section>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct SummaryProps {
-    summary: Rc<Summary>,
-}
-
-#[function_component(SummaryView)]
-fn summary_view(props: &SummaryProps) -> Html {
-    let s = &props.summary;
-    let st = &s.stats;
-    let top = |list: &[(String, u32)]| -> String {
-        let mut names: Vec<String> = list
-            .iter()
-            .take(4)
-            .map(|(k, v)| format!("{k} ({})", display::count(*v)))
-            .collect();
-        if list.len() > 4 {
-            names.push(format!("+{} more", list.len() - 4));
-        }
-        names.join(", ")
-    };
-    html! {
-        <section class="summary" data-testid="summary">
-            <div class="stat"><b>{display::count(s.files)}</b>{" files read"}</div>
-            <div class="stat"><b>{display::count(st.events)}</b>{" events"}</div>
-            <div class="stat" data-testid="time-span">
-                {display::time(st.first_time)}{" → "}{display::time(st.last_time)}{" UTC"}
-            </div>
-            <div class="stat" title={top(&st.accounts)}><b>{st.accounts.len()}</b>{" accounts"}</div>
-            <div class="stat" title={top(&st.regions)}><b>{st.regions.len()}</b>{" regions"}</div>
-            if s.filtered > 0 {
-                <div class="stat" data-testid="filtered-count" data-count={s.filtered.to_string()}
-                     title="Good records the load filter left out">
-                    <b>{display::count(s.filtered)}</b>{" left out by the load filter"}
-                </div>
-            }
-            if s.duplicates > 0 {
-                <div class="stat" title="The same event (eventID, time, name and source) delivered more than once (overlapping trails or files): counted once. Records that reuse an eventID but differ are kept apart.">
-                    <b>{display::count(s.duplicates)}</b>{" duplicates merged"}
-                </div>
-            }
-            if s.skipped > 0 {
-                <div class="stat warn"><b>{display::count(s.skipped)}</b>{" skipped (see files below)"}</div>
-            }
-            if st.with_error > 0 {
-                <div class="stat"><b>{display::count(st.with_error)}</b>{" with errorCode"}</div>
-            }
-            if st.summary_only > 0 {
-                <div class="stat" title="From the console's CSV export: no request or response details">
-                    <b>{display::count(st.summary_only)}</b>{" summary only"}
-                </div>
-            }
-        </section>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct LedgerProps {
-    reports: Shared<Vec<FileReport>>,
-}
-
-/// Most ledger rows drawn at once; the rest are counted (tens of thousands of clean files
-/// would only bury the few with problems).
-const LEDGER_ROWS: usize = 1000;
-
-#[function_component(Ledger)]
-fn ledger(props: &LedgerProps) -> Html {
-    let mut rows: Vec<&FileReport> = props.reports.iter().collect();
-    // Problems first, then in load order.
-    rows.sort_by_key(|r| r.issues.is_empty());
-    let troubled = rows.iter().filter(|r| !r.issues.is_empty()).count();
-    let hidden = rows.len().saturating_sub(LEDGER_ROWS);
-    html! {
-        <details class="ledger" open={troubled > 0}>
-            <summary>
-                {format!("Files ({})", display::count(props.reports.len() as u32))}
-                if troubled > 0 { <span class="warn">{format!(" · {troubled} with problems")}</span> }
-            </summary>
-            <table>
-                <thead><tr><th>{"File"}</th><th>{"Format"}</th><th>{"Events"}</th><th>{"Duplicates"}</th><th>{"Skipped"}</th><th>{"Notes"}</th></tr></thead>
-                <tbody>
-                { for rows.iter().take(LEDGER_ROWS).map(|r| html! {
-                    <tr data-testid="ledger-row" data-file={r.path.clone()} data-format={r.format.as_str()}
-                        data-events={r.kept.to_string()} data-skipped={r.skipped.to_string()}
-                        class={classes!((!r.issues.is_empty()).then_some("has-issues"))}>
-                        <td class="path">{&r.path}</td>
-                        <td title={r.format.describe()}>{r.format.as_str()}{ if r.compressed { " (gz)" } else { "" } }</td>
-                        <td class="num">{display::count(r.kept)}</td>
-                        <td class="num">{display::count(r.duplicates)}</td>
-                        <td class="num">{display::count(r.skipped)}</td>
-                        <td class="reasons">
-                            { for r.issues.iter().map(|i| html! { <div class="issue">{i.to_string()}</div> }) }
-                            { for r.notes.iter().map(|n| html! { <div class="note">{n}</div> }) }
-                        </td>
-                    </tr>
-                }) }
-                </tbody>
-            </table>
-            if hidden > 0 {
-                <p class="more">{format!("… and {} more files without problems", display::count(hidden as u32))}</p>
-            }
-        </details>
     }
 }
 

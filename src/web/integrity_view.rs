@@ -17,7 +17,6 @@ use yew::prelude::*;
 
 use super::engine::Engine;
 use crate::integrity::{CoverageRow, DigestStatus, LogStatus, Report};
-use crate::protocol::{Request, Response};
 use crate::time::{format_iso, HOUR};
 
 /// Pixels per hour on the coverage map.
@@ -50,10 +49,8 @@ pub fn integrity_view(props: &IntegrityProps) -> Html {
         let (engine, report) = (props.engine.clone(), report.clone());
         use_effect_with(props.generation, move |&generation| {
             spawn_local(async move {
-                if let Some(Response::Integrity { report: r, .. }) =
-                    engine.ask(Request::Integrity).await
-                {
-                    report.set(Some((generation, Rc::new(*r))));
+                if let Ok(r) = engine.integrity().await {
+                    report.set(Some((generation, Rc::new(r))));
                 }
             });
         });

@@ -12,7 +12,7 @@
 //!
 //! Autocomplete: the word at the cursor ([`query::complete::at_cursor`]) is a field name
 //! or a field's value; the worker suggests names present in the data and frequent
-//! values ([`Request::Suggest`]). The list opens while a word is typed (or on ArrowDown),
+//! values ([`super::engine::Engine::suggest`]). The list opens while a word is typed (or on ArrowDown),
 //! never over an empty box, and closes when the box loses focus.
 
 use std::cell::RefCell;
@@ -26,8 +26,7 @@ use yew::prelude::*;
 
 use super::engine::Engine;
 use crate::display;
-use crate::protocol::{Request, Response};
-use crate::query::{self, complete::Completion, QueryNote};
+use crate::query::{self, complete::Completion, QueryError, QueryNote};
 
 /// Quiet time after the last keystroke before a valid query runs.
 /// - Good (longer): fewer scans of a million events while typing.
@@ -59,9 +58,10 @@ pub struct QueryBarProps {
     pub on_draft: Callback<Draft>,
     /// Asked for autocomplete suggestions.
     pub engine: Engine,
-    /// The worker's word on the query, when the box found nothing wrong.
+    /// The worker's word on the query the table answers, when the box found nothing
+    /// wrong (a drill-down clause out of place), with its span.
     #[prop_or_default]
-    pub error: Option<String>,
+    pub error: Option<QueryError>,
     /// Words of the query the data does not answer (unknown fields), from the worker.
     #[prop_or_default]
     pub warnings: Rc<Vec<QueryNote>>,
@@ -108,17 +108,22 @@ fn text_and_cursor(el: &HtmlInputElement) -> (String, usize) {
     (value, cursor)
 }
 
-/// The first syntax error of `text`, positioned.
-fn syntax_problem(text: &str) -> Option<Problem> {
-    let e = query::parse(text).err()?;
+/// An error in `text`, where it is (the box's own or the worker's: one kind of problem).
+fn error_problem(text: &str, e: &QueryError) -> Problem {
     let span = e.span.start.min(text.len())..e.span.end.min(text.len());
     let word = text.get(span.clone()).unwrap_or("").to_owned();
-    Some(Problem {
+    Problem {
         span,
         word,
         message: e.to_string(),
         error: true,
-    })
+    }
+}
+
+/// The first syntax error of `text`, positioned.
+fn syntax_problem(text: &str) -> Option<Problem> {
+    let e = query::parse(text).err()?;
+    Some(error_problem(text, &e))
 }
 
 /// Whether a word is being typed at `cursor`, so the list has something to narrow: an
@@ -223,11 +228,10 @@ pub fn query_bar(props: &QueryBarProps) -> Html {
             let (engine, suggestions, asked) =
                 (engine.clone(), suggestions.clone(), Rc::clone(&asked));
             spawn_local(async move {
-                let request = Request::Suggest {
-                    field: completion.field.clone(),
-                    prefix: completion.prefix.clone(),
-                };
-                if let Some(Response::Suggest { items }) = engine.ask(request).await {
+                let answer = engine
+                    .suggest(completion.field.clone(), completion.prefix.clone())
+                    .await;
+                if let Ok(items) = answer {
                     if *asked.borrow() == n {
                         suggestions.set((!items.is_empty()).then_some(Suggestions {
                             completion,
@@ -409,21 +413,18 @@ pub fn query_bar(props: &QueryBarProps) -> Html {
             </ul>
         }
     });
-    // The box's own error first, then the worker's (a drill-down clause out of place),
-    // then its warnings (words nothing in the data answers).
+    // The box's own error first, then the worker's (a drill-down clause out of place)
+    // and its warnings (words nothing in the data answers): those are about the query
+    // that ran, so only while the box still shows it.
+    let answers_box = *text == props.query;
     let shown: Option<Problem> = (*problem)
         .clone()
         .or_else(|| {
-            props.error.clone().map(|message| Problem {
-                span: 0..0,
-                word: String::new(),
-                message,
-                error: true,
-            })
+            let error = props.error.as_ref().filter(|_| answers_box)?;
+            Some(error_problem(&text, error))
         })
         .or_else(|| {
-            // A warning is about the query that ran: only while the box still shows it.
-            (*text == props.query)
+            answers_box
                 .then(|| props.warnings.first())
                 .flatten()
                 .map(|n| Problem {

@@ -16,16 +16,15 @@ use web_sys::{Element, KeyboardEvent, PointerEvent};
 use yew::prelude::*;
 
 use super::detail::Detail;
-use super::engine::Engine;
+use super::engine::{Engine, Page};
 use super::orgs_view::{lifecycle_links, use_org_report, ShowEvents};
 use crate::display;
-use crate::protocol::{Request, Response};
 use crate::store::Row;
 
 /// Row height in CSS pixels; must match `.event-row` in the stylesheet.
 const ROW_HEIGHT: f64 = 26.0;
-/// Rows per worker request.
-const PAGE: u32 = 200;
+/// Rows per worker request (the first page comes with the timeline's answer).
+pub const PAGE: u32 = 200;
 /// Rows drawn above and below the viewport so fast scrolling doesn't show gaps.
 const OVERSCAN: u32 = 20;
 
@@ -35,6 +34,10 @@ pub struct EventTableProps {
     pub total: u32,
     /// Changes whenever the loaded data does; cached pages are then stale.
     pub generation: u32,
+    /// The first page of the view at `generation`, when it came with the timeline's
+    /// answer (`None`: ask for it).
+    #[prop_or_default]
+    pub first_rows: Option<Rc<Vec<Row>>>,
     /// The loaded data's generation (not the view's): the Organizations report is asked
     /// for once per value, for the detail pane's "Part of" links.
     #[prop_or_default]
@@ -252,8 +255,13 @@ pub fn event_table(props: &EventTableProps) -> Html {
     // in sight for the next; only new data (the event may be gone) closes it.
     {
         let (pages, selected) = (pages.clone(), selected.clone());
+        let first = props.first_rows.clone();
         use_effect_with(props.generation, move |_| {
-            pages.set(Pages::new());
+            let mut fresh = Pages::new();
+            if let Some(rows) = first {
+                fresh.insert(0, rows);
+            }
+            pages.set(fresh);
             selected.set(None);
         });
     }
@@ -274,8 +282,10 @@ pub fn event_table(props: &EventTableProps) -> Html {
             Rc::clone(&in_flight),
             props.generation,
         );
+        // The first page of a new view comes with it: never asked for.
+        let seeded = props.first_rows.is_some();
         let needed: Vec<u32> = (first / PAGE..=last.saturating_sub(1) / PAGE)
-            .filter(|p| !pages.contains_key(p))
+            .filter(|&p| !(pages.contains_key(&p) || seeded && p == 0))
             .collect();
         use_effect_with((needed, generation), move |(needed, generation)| {
             for &page in needed {
@@ -297,12 +307,7 @@ pub fn event_table(props: &EventTableProps) -> Html {
         use_effect_with(selected_row, move |row| {
             if let Some(row) = row.clone() {
                 spawn_local(async move {
-                    if let Some(Response::Detail {
-                        raw: Some(raw),
-                        file,
-                        ..
-                    }) = engine.ask(Request::Detail { id: row.id }).await
-                    {
+                    if let Ok(Some((raw, file))) = engine.detail(row.id).await {
                         let mut row = row;
                         row.file = file;
                         detail.set(Some((row, Rc::from(raw))));
@@ -342,9 +347,7 @@ pub fn event_table(props: &EventTableProps) -> Html {
                     return;
                 };
                 spawn_local(async move {
-                    if let Some(Response::Located { index: Some(i), .. }) =
-                        engine.ask(Request::Locate(wanted)).await
-                    {
+                    if let Ok(Some(i)) = engine.locate(wanted).await {
                         selected.set(Some(i));
                         if let Some(el) = viewport.cast::<Element>() {
                             let top =
@@ -619,17 +622,11 @@ fn fetch_page(
     }
     let (engine, pages, in_flight) = (engine.clone(), pages.clone(), Rc::clone(in_flight));
     spawn_local(async move {
-        let answer = engine
-            .ask(Request::Rows {
-                offset: page * PAGE,
-                len: PAGE,
-            })
-            .await;
+        let answer = engine.rows(page * PAGE, PAGE).await;
         in_flight.borrow_mut().remove(&(generation, page));
-        if let Some(Response::Rows {
+        if let Ok(Page {
             rows,
             generation: g,
-            ..
         }) = answer
         {
             if g == generation || generation == 0 {

@@ -1,9 +1,11 @@
 //! The Events tab: the query bar, the histogram, the facets and the event table, over one
-//! question to the worker ([`Request::Timeline`]) that is asked again whenever the
-//! query, the time range, the order, the scope or the data change.
+//! question to the worker ([`super::engine::Engine::timeline`], answered with the table's
+//! first page) that is asked again whenever the query, the time range, the order, the
+//! scope or the data change.
 //!
-//! The view's state ([`ViewState`]: query, time range, selected event, order, columns)
-//! lives here and in the page address: every change is written to the hash (a new
+//! The view's state ([`ViewState`]: query, time range, selected event, order, columns) and
+//! the last answer are one reducer ([`Events`]), changed by [`Intent`]s; the view also
+//! lives in the page address: every change is written to the hash (a new
 //! history entry, except for the selection, which replaces the current one), and
 //! back/forward read it back. Facet clicks, the detail pane's actions and the other tabs'
 //! drill-downs (`lifecycle:…`, `rule:…`, [`crate::timeline::drill`]) are edits of the
@@ -23,10 +25,11 @@ use super::histogram::HistogramView;
 use super::orgs_view::ShowEvents;
 use super::query_bar::{Draft, QueryBar};
 use super::sql_view::SqlPanel;
-use super::table::{default_columns, ColumnsMenu, EventTable};
+use super::table::{default_columns, ColumnsMenu, EventTable, PAGE};
 use crate::display;
 use crate::ingest::FileReport;
-use crate::protocol::{Request, Response, ViewFilter};
+use crate::protocol::ViewFilter;
+use crate::store::Row;
 use crate::timeline::link::ViewState;
 use crate::timeline::{
     self, drill, ExportFormat, Facet, FacetCounts, Histogram, TimelineAnswer, TimelineQuery,
@@ -59,6 +62,89 @@ struct Answer {
     answer: Rc<TimelineAnswer>,
     histogram: Rc<Histogram>,
     facets: Rc<Vec<FacetCounts>>,
+    /// The view's first page of rows.
+    first_rows: Rc<Vec<Row>>,
+}
+
+/// The Events tab's state: the view (also in the address) and the worker's last answer.
+/// Changed only by [`Intent`]s: the components' and the engine's (its answers).
+#[derive(Clone)]
+struct Events {
+    view: ViewState,
+    answer: Option<Rc<Answer>>,
+}
+
+/// What a component (or the engine, with an answer) asks of the Events tab.
+enum Intent {
+    /// Run this query (the box): the selection goes.
+    Query(String),
+    /// A facet value chosen or excluded (again: undone).
+    Toggle(Facet, String, bool),
+    /// AND a clause onto the query (the detail pane's filter / exclude).
+    AddClause(String),
+    /// Replace the query and drop the time range (the detail pane's "±5 min" actions).
+    SetQuery(String),
+    /// The histogram's brush (`None`: all time).
+    Range(Option<(i64, i64)>),
+    Select(Option<String>),
+    /// A header click: sort by that column (time: the view's own order); again, reverse.
+    Sort(String),
+    LocalTime(bool),
+    Columns(Vec<String>),
+    /// Back or Forward: the view the address says.
+    FromAddress(ViewState),
+    /// The worker's answer to the question it was asked for.
+    Answered(Answer),
+}
+
+impl Reducible for Events {
+    type Action = Intent;
+
+    fn reduce(self: Rc<Self>, intent: Intent) -> Rc<Self> {
+        let mut next = (*self).clone();
+        let s = &mut next.view;
+        match intent {
+            Intent::Query(query) => {
+                s.query = query;
+                s.selected = None;
+            }
+            Intent::Toggle(facet, value, exclude) => {
+                s.query = timeline::toggle(&s.query, facet, &value, exclude);
+                s.selected = None;
+            }
+            Intent::AddClause(clause) => s.query = crate::detail::add_clause(&s.query, &clause),
+            Intent::SetQuery(query) => {
+                s.query = query;
+                s.time = None;
+            }
+            Intent::Range(range) => {
+                s.time = range;
+                s.selected = None;
+            }
+            Intent::Select(event_id) => s.selected = event_id,
+            Intent::Sort(column) => {
+                let by = (column != "time").then_some(column);
+                if s.sort == by {
+                    s.descending = !s.descending;
+                } else {
+                    s.sort = by;
+                    s.descending = false;
+                }
+                s.selected = None;
+            }
+            Intent::LocalTime(local) => s.local_time = local,
+            Intent::Columns(columns) => s.columns = columns,
+            Intent::FromAddress(view) => *s = view,
+            Intent::Answered(answer) => next.answer = Some(Rc::new(answer)),
+        }
+        Rc::new(next)
+    }
+}
+
+/// A callback that dispatches the intent `f` makes of its value.
+fn intent<T: 'static>(d: &UseReducerDispatcher<Events>, f: fn(T) -> Intent) -> Callback<T> {
+    let d = d.clone();
+    Callback::from(move |value| d.dispatch(f(value)))
 }
 
 /// Writes the view into the address: a new history entry, or in place (`replace`).
@@ -70,8 +156,11 @@ fn write_hash(state: &ViewState, replace: bool) {
 
 #[function_component(TimelineView)]
 pub fn timeline_view(props: &TimelineProps) -> Html {
-    let state = use_state(|| ViewState::read(&hash_items()));
-    let answer = use_state(|| None::<Answer>);
+    let events = use_reducer(|| Events {
+        view: ViewState::read(&hash_items()),
+        answer: None,
+    });
+    let state = &events.view;
     let draft = use_state(|| Draft::Current);
 
     // Ask the worker whenever the question changes. Answers come back in order, so the
@@ -84,33 +173,28 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
         state.sort.clone(),
     );
     {
-        let (engine, answer) = (props.engine.clone(), answer.clone());
+        let (engine, dispatcher) = (props.engine.clone(), events.dispatcher());
         use_effect_with(key.clone(), move |key| {
             let (_, query, time, descending, sort) = key.clone();
-            let request = Request::Timeline {
-                scope: ViewFilter::All,
-                query: TimelineQuery {
-                    query,
-                    time,
-                    descending,
-                    sort,
-                },
+            let query = TimelineQuery {
+                query,
+                time,
+                descending,
+                sort,
             };
             let key = key.clone();
             spawn_local(async move {
-                if let Some(Response::Timeline {
-                    generation,
-                    answer: mut a,
-                }) = engine.ask(request).await
-                {
+                // The table's first page comes with the answer: one round trip.
+                if let Ok(mut a) = engine.timeline(ViewFilter::All, query, PAGE).await {
                     // Moved out, not cloned: the page kept two copies of every answer's
                     // facets and histogram.
-                    answer.set(Some(Answer {
+                    dispatcher.dispatch(Intent::Answered(Answer {
                         key,
-                        generation,
-                        histogram: Rc::new(std::mem::take(&mut a.histogram)),
-                        facets: Rc::new(std::mem::take(&mut a.facets)),
-                        answer: Rc::from(a),
+                        generation: a.generation,
+                        histogram: Rc::new(std::mem::take(&mut a.answer.histogram)),
+                        facets: Rc::new(std::mem::take(&mut a.answer.facets)),
+                        first_rows: Rc::new(a.rows),
+                        answer: Rc::from(a.answer),
                     }));
                 }
             });
@@ -122,10 +206,10 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
     // address already says it, and writing it again would cut the forward history.
     let from_address = use_mut_ref(|| false);
     // The state as last drawn (a handle's value is the one of the render that made it).
-    let last = use_mut_ref(|| (*state).clone());
+    let last = use_mut_ref(|| state.clone());
     {
         let (last, from_address) = (Rc::clone(&last), Rc::clone(&from_address));
-        use_effect_with((*state).clone(), move |now| {
+        use_effect_with(state.clone(), move |now| {
             if std::mem::take(&mut *from_address.borrow_mut()) {
                 *last.borrow_mut() = now.clone();
                 return;
@@ -145,14 +229,14 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
         });
     }
     {
-        let (state, from_address) = (state.clone(), Rc::clone(&from_address));
+        let (dispatcher, from_address) = (events.dispatcher(), Rc::clone(&from_address));
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|w| {
                 gloo::events::EventListener::new(&w, "popstate", move |_| {
                     let next = ViewState::read(&hash_items());
                     if *last.borrow() != next {
                         *from_address.borrow_mut() = true;
-                        state.set(next);
+                        dispatcher.dispatch(Intent::FromAddress(next));
                     }
                 })
             });
@@ -160,82 +244,19 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
         });
     }
 
-    let set = {
-        let state = state.clone();
-        move |f: &dyn Fn(&mut ViewState)| {
-            let mut next = (*state).clone();
-            f(&mut next);
-            state.set(next);
-        }
-    };
-    let on_query = {
-        let set = set.clone();
-        Callback::from(move |query: String| {
-            set(&|s| {
-                s.query = query.clone();
-                s.selected = None;
-            })
-        })
-    };
-    let on_toggle = {
-        let set = set.clone();
-        Callback::from(move |(facet, value, exclude): (Facet, String, bool)| {
-            set(&|s| {
-                s.query = timeline::toggle(&s.query, facet, &value, exclude);
-                s.selected = None;
-            })
-        })
-    };
-    let on_add_clause = {
-        let set = set.clone();
-        Callback::from(move |clause: String| {
-            set(&|s| {
-                s.query = crate::detail::add_clause(&s.query, &clause);
-            })
-        })
-    };
-    let on_set_query = {
-        let set = set.clone();
-        Callback::from(move |query: String| {
-            set(&|s| {
-                s.query = query.clone();
-                s.time = None;
-            })
-        })
-    };
-    let on_range = {
-        let set = set.clone();
-        Callback::from(move |range: Option<(i64, i64)>| {
-            set(&|s| {
-                s.time = range;
-                s.selected = None;
-            })
-        })
-    };
-    let on_select = {
-        let set = set.clone();
-        Callback::from(move |event_id: Option<String>| set(&|s| s.selected = event_id.clone()))
-    };
-    // A header click: sort by that column (time: the view's own order); again, reverse.
-    let on_sort = {
-        let set = set.clone();
-        Callback::from(move |column: String| {
-            let by = (column != "time").then(|| column.clone());
-            set(&|s| {
-                if s.sort == by {
-                    s.descending = !s.descending;
-                } else {
-                    s.sort = by.clone();
-                    s.descending = false;
-                }
-                s.selected = None;
-            })
-        })
-    };
-    let on_local_time = {
-        let set = set.clone();
-        Callback::from(move |local: bool| set(&|s| s.local_time = local))
-    };
+    // Components dispatch intents; each callback names one.
+    let d = events.dispatcher();
+    let on_query = intent(&d, Intent::Query);
+    let on_toggle = intent(&d, |(facet, value, exclude)| {
+        Intent::Toggle(facet, value, exclude)
+    });
+    let on_add_clause = intent(&d, Intent::AddClause);
+    let on_set_query = intent(&d, Intent::SetQuery);
+    let on_range = intent(&d, Intent::Range);
+    let on_select = intent(&d, Intent::Select);
+    let on_sort = intent(&d, Intent::Sort);
+    let on_local_time = intent(&d, Intent::LocalTime);
+    let on_columns = intent(&d, Intent::Columns);
     let on_draft = {
         let draft = draft.clone();
         Callback::from(move |d: Draft| {
@@ -244,18 +265,12 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
             }
         })
     };
-    let on_columns = {
-        let set = set.clone();
-        Callback::from(move |columns: Vec<String>| set(&|s| s.columns = columns.clone()))
-    };
     let export = |format: ExportFormat| {
         let engine = props.engine.clone();
         Callback::from(move |_| {
             let engine = engine.clone();
             spawn_local(async move {
-                if let Some(Response::Export { name, mime, bytes }) =
-                    engine.ask(Request::Export(format)).await
-                {
+                if let Ok((name, mime, bytes)) = engine.export(format).await {
                     let _ = super::download::download(&name, &mime, &bytes);
                 }
             });
@@ -268,7 +283,8 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
         answer,
         histogram,
         facets,
-    }) = &*answer
+        first_rows,
+    }) = events.answer.as_deref()
     else {
         return html! { <div class="timeline" data-testid="timeline"><p class="muted">{"Counting…"}</p></div> };
     };
@@ -323,6 +339,7 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
                 <FacetsPanel facets={Rc::clone(facets)} on_toggle={on_toggle} />
                 <EventTable engine={props.engine.clone()} total={answer.total}
                             generation={(*generation).max(props.rows_generation)}
+                            first_rows={(*generation >= props.rows_generation).then(|| Rc::clone(first_rows))}
                             data_generation={props.data_generation}
                             on_show_events={props.on_show_events.clone()}
                             on_add_clause={on_add_clause} on_set_query={on_set_query}
