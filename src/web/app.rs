@@ -17,7 +17,7 @@ use super::address::{hash_items, navigate};
 use super::engine::Engine;
 use super::files::{self, DroppedItems, PickedFile};
 use super::integrity_view::IntegrityView;
-use super::orgs_view::OrgsView;
+use super::orgs::OrgsView;
 use super::rules_view::RulesView;
 use super::theme::ThemeSwitch;
 use super::timeline_view::TimelineView;
