@@ -10,7 +10,9 @@
 //! - [`is_org_event`]: which records the caller passes in;
 //! - [`reconstruct`]: records → [`OrgReport`] (creations, handshakes, membership changes,
 //!   structure and policy changes, warnings, links from events back to rows);
-//! - [`org_tree_at`]: the organization tree as of a time, from a report.
+//! - [`org_tree_at`]: the organization tree as of a time, from a report;
+//! - [`sections`] and [`swimlane`]: what the Organization tab shows of a report (words,
+//!   labels, drill-down queries, tree stops; per-account lanes and their time axis).
 //!
 //! Implementation note (determinism): the report is identical for any input order and any
 //! duplication. Records are deduplicated and sorted by (time, eventID, content) first, and
@@ -23,12 +25,16 @@ mod identity;
 mod membership;
 mod model;
 mod record;
+pub mod sections;
 mod structure;
+pub mod swimlane;
 mod tree;
 mod warnings;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod view_tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 

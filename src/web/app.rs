@@ -18,7 +18,7 @@ use super::engine::{Added, Engine};
 use super::files::{self, DroppedItems, PickedFile};
 use super::integrity_view::IntegrityView;
 use super::load::{finish, load_files};
-use super::orgs_view::OrgsView;
+use super::orgs::OrgsView;
 use super::rules_view::RulesView;
 use super::summary::{Ledger, LoadStatus, SummaryView};
 use super::theme::ThemeSwitch;

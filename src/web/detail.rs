@@ -22,7 +22,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use yew::prelude::*;
 
-use super::orgs_view::{LifecycleLink, PartOf, ShowEvents};
+use super::orgs::{LifecycleLink, PartOf, ShowEvents};
 use crate::detail::{
     around_clause, json_string, value_clause, value_text, Around, Json, Node, CHILDREN_PAGE,
     LONG_TEXT,

@@ -13,7 +13,7 @@ pub mod histogram;
 pub mod integrity_view;
 pub mod load;
 pub mod offline;
-pub mod orgs_view;
+pub mod orgs;
 pub mod query_bar;
 pub mod rules_view;
 pub mod sql_view;

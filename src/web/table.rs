@@ -17,7 +17,7 @@ use yew::prelude::*;
 
 use super::detail::Detail;
 use super::engine::{Engine, Page};
-use super::orgs_view::{lifecycle_links, use_org_report, ShowEvents};
+use super::orgs::{lifecycle_links, use_org_report, ShowEvents};
 use crate::display;
 use crate::store::Row;
 

@@ -22,7 +22,7 @@ use super::app::Shared;
 use super::engine::Engine;
 use super::facets::FacetsPanel;
 use super::histogram::HistogramView;
-use super::orgs_view::ShowEvents;
+use super::orgs::ShowEvents;
 use super::query_bar::{Draft, QueryBar};
 use super::sql_view::SqlPanel;
 use super::table::{default_columns, ColumnsMenu, EventTable, PAGE};
