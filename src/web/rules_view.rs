@@ -26,6 +26,7 @@ use yew::prelude::*;
 use super::address::{hash_items, write_hash_items};
 use super::engine::Engine;
 use crate::display;
+use crate::json_layout::{relayout, JsonLayout};
 use crate::protocol::{Request, Response, RuleResult, RuleSpec};
 use crate::rules::{self, PatternError};
 
@@ -311,7 +312,7 @@ fn parse_rules(text: &str) -> Result<Vec<ParsedRule>, String> {
             } else if raw.starts_with('{') {
                 Ok(ParsedRule {
                     name: None,
-                    pattern: relayout(raw, Some(0)),
+                    pattern: relayout(raw, JsonLayout::pattern(0)),
                     enabled: true,
                 })
             } else {
@@ -408,110 +409,9 @@ fn pattern_json(text: &str, layout: Layout) -> String {
     }
     match layout {
         Layout::Verbatim => text.to_owned(),
-        Layout::Compact => relayout(text, None),
-        Layout::Pretty => relayout(text, Some(2)),
+        Layout::Compact => relayout(text, JsonLayout::Compact),
+        Layout::Pretty => relayout(text, JsonLayout::pattern(2)),
     }
-}
-
-/// Re-lays out JSON text without changing a token (key order, duplicates and number
-/// spelling are kept): `None` drops all whitespace outside strings, `Some(level)` indents
-/// by two spaces from `level`, keeping short arrays of plain values on one line.
-fn relayout(text: &str, indent: Option<usize>) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut depth = indent.unwrap_or(0);
-    let newline = |out: &mut String, depth: usize| {
-        out.push('\n');
-        out.push_str(&"  ".repeat(depth));
-    };
-    let next_token = |from: usize| chars[from..].iter().copied().find(|c| !c.is_whitespace());
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        match c {
-            '"' => {
-                let end = string_end(&chars, i);
-                out.extend(&chars[i..end]);
-                i = end;
-                continue;
-            }
-            ' ' | '\t' | '\n' | '\r' => {}
-            '{' | '[' => {
-                out.push(c);
-                if let Some(level) = indent.map(|_| depth) {
-                    if c == '[' {
-                        if let Some((inline, end)) = short_array(&chars, i) {
-                            out.pop();
-                            out.push_str(&inline);
-                            i = end;
-                            continue;
-                        }
-                    }
-                    if !matches!(next_token(i + 1), Some('}' | ']')) {
-                        depth = level + 1;
-                        newline(&mut out, depth);
-                    }
-                }
-            }
-            '}' | ']' => {
-                if indent.is_some() && !out.ends_with(['{', '[']) {
-                    depth = depth.saturating_sub(1);
-                    newline(&mut out, depth);
-                }
-                out.push(c);
-            }
-            ',' => {
-                out.push(c);
-                if indent.is_some() {
-                    newline(&mut out, depth);
-                }
-            }
-            ':' => out.push_str(if indent.is_some() { ": " } else { ":" }),
-            _ => out.push(c),
-        }
-        i += 1;
-    }
-    out
-}
-
-/// The index just after the string starting at `start` (a `"`).
-fn string_end(chars: &[char], start: usize) -> usize {
-    let mut i = start + 1;
-    while i < chars.len() {
-        match chars[i] {
-            '\\' => i += 2,
-            '"' => return i + 1,
-            _ => i += 1,
-        }
-    }
-    chars.len()
-}
-
-/// An array at `start` holding only plain values and short enough for one line:
-/// `["a", "b"]`, and the index just after it.
-fn short_array(chars: &[char], start: usize) -> Option<(String, usize)> {
-    let mut out = String::from("[");
-    let mut i = start + 1;
-    while i < chars.len() {
-        match chars[i] {
-            '"' => {
-                let end = string_end(chars, i);
-                out.extend(&chars[i..end]);
-                i = end;
-                continue;
-            }
-            '{' | '[' => return None,
-            ']' => {
-                out.push(']');
-                return (out.chars().count() <= 72).then_some((out, i + 1));
-            }
-            ',' => out.push_str(", "),
-            c if c.is_whitespace() => {}
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    None
 }
 
 // ---------------------------------------------------------------------------------------
@@ -740,7 +640,7 @@ pub fn rules_view(props: &RulesViewProps) -> Html {
         let pattern = pattern.clone();
         Callback::from(move |_| {
             if serde_json::from_str::<Box<RawValue>>(&pattern).is_ok() {
-                pattern.set(relayout(pattern.trim(), Some(0)));
+                pattern.set(relayout(pattern.trim(), JsonLayout::pattern(0)));
             }
         })
     };
@@ -1203,7 +1103,10 @@ mod tests {
                 assert_eq!(a.name, b.name);
                 assert_eq!(a.enabled, b.enabled);
                 // Same tokens: key order, duplicates and number spelling kept.
-                assert_eq!(relayout(&a.pattern, None), relayout(&b.pattern, None));
+                assert_eq!(
+                    relayout(&a.pattern, JsonLayout::Compact),
+                    relayout(&b.pattern, JsonLayout::Compact)
+                );
             }
             if layout == Layout::Verbatim {
                 assert_eq!(back, rules);
@@ -1225,18 +1128,5 @@ mod tests {
         assert!(parse_rules("[1]").is_err());
         assert!(parse_rules("nope").is_err());
         assert_eq!(parse_rules(r#"{"source":["aws.s3"]}"#).unwrap().len(), 1);
-    }
-
-    #[test]
-    fn relayout_keeps_tokens_and_indents() {
-        let text = r#"{"a":{"b":["x","y"],"c":[{"numeric":[">",1e3]}],"d":{}, "e":[]}}"#;
-        let pretty = relayout(text, Some(0));
-        assert_eq!(
-            pretty,
-            "{\n  \"a\": {\n    \"b\": [\"x\", \"y\"],\n    \"c\": [\n      {\n        \"numeric\": [\">\", 1e3]\n      }\n    ],\n    \"d\": {},\n    \"e\": []\n  }\n}"
-        );
-        assert_eq!(relayout(&pretty, None), text.replace(", ", ","));
-        let valid = r#"{"detail":{"eventName":["A","B"],"x":[{"numeric":[">",1e3]}]}}"#;
-        assert!(rules::compile(&relayout(valid, Some(0))).is_ok());
     }
 }
