@@ -18,7 +18,7 @@ use super::engine::Engine;
 use super::files::{self, DroppedItems, PickedFile};
 use super::integrity_view::IntegrityView;
 use super::orgs_view::OrgsView;
-use super::rules_view::RulesView;
+use super::rules::RulesView;
 use super::theme::ThemeSwitch;
 use super::timeline_view::TimelineView;
 use crate::display;

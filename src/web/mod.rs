@@ -14,7 +14,7 @@ pub mod integrity_view;
 pub mod offline;
 pub mod orgs_view;
 pub mod query_bar;
-pub mod rules_view;
+pub mod rules;
 pub mod sql_view;
 pub mod table;
 pub mod theme;
