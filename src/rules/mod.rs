@@ -5,8 +5,9 @@
 //! `suffix`, `equals-ignore-case`, `wildcard`, `anything-but`, `numeric`, `exists`, `cidr`,
 //! null and empty-string semantics), its validation rules and limits with AWS's error
 //! wording, the CloudTrail → EventBridge envelope, a starter rule set, and rule sets as
-//! users keep them (their file format and edits). It is pure: no browser types, no I/O. The reference is `tests/fixtures/eventbridge/spec.md`; the
-//! conformance vectors next to it are checked by `tests/rules_conformance.rs`.
+//! users keep them (their file format and edits). It is pure: no browser types, no I/O.
+//! The reference is `tests/fixtures/eventbridge/spec.md`; the conformance vectors next to
+//! it are checked by `tests/rules_conformance.rs`.
 //!
 //! Entry points:
 //! - [`compile`] / [`compile_value`] / [`compile_with_limits`]: pattern → [`Pattern`] or a
