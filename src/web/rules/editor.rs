@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use crate::rules::{PatternError, PatternNote};
 
+/// The empty pattern box's placeholder: the shape of a pattern.
 const EXAMPLE: &str = r#"{
   "source": ["aws.organizations"],
   "detail": {
@@ -13,6 +14,7 @@ const EXAMPLE: &str = r#"{
   }
 }"#;
 
+/// What the editor shows, and where its input goes.
 pub(super) struct Editor<'a> {
     pub(super) name: &'a str,
     pub(super) pattern: &'a str,

@@ -9,6 +9,8 @@ use crate::protocol::{RuleResult, RuleSpec};
 /// Sparkline drawing height, in SVG units.
 const SPARK_HEIGHT: f64 = 16.0;
 
+/// One rule's row: the rule, what the worker and the validator say about it, and where
+/// its buttons go.
 pub(super) struct RuleItem<'a> {
     pub(super) rule: &'a RuleSpec,
     pub(super) result: Option<&'a RuleResult>,
