@@ -15,6 +15,7 @@ pub mod event;
 pub mod ingest;
 pub mod integrity;
 pub mod intern;
+pub mod json_layout;
 pub mod orgs;
 pub mod protocol;
 pub mod query;

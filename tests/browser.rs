@@ -4,6 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use trailglass::ingest::{ingest_file, Format, Limits};
+use trailglass::json_layout::{relayout, JsonLayout};
 use trailglass::protocol::{InputFile, Request, Response};
 use trailglass::session::Session;
 use wasm_bindgen_test::*;
@@ -36,7 +37,7 @@ fn hostile_nesting_does_not_overflow_the_wasm_stack() {
     );
     let got = ingest_file("deep.json", deep.as_bytes(), &Limits::default());
     assert_eq!(got.records.len(), 1);
-    let pretty = trailglass::display::pretty_json(&got.records[0].raw);
+    let pretty = relayout(&got.records[0].raw, JsonLayout::EXPANDED);
     assert!(pretty.len() > 100_000);
 }
 

@@ -4,9 +4,10 @@
 //! This module owns the whole pattern language (exact values, arrays, `$or`, `prefix`,
 //! `suffix`, `equals-ignore-case`, `wildcard`, `anything-but`, `numeric`, `exists`, `cidr`,
 //! null and empty-string semantics), its validation rules and limits with AWS's error
-//! wording, the CloudTrail → EventBridge envelope, and a starter rule set. It is pure: no
-//! browser types, no I/O. The reference is `tests/fixtures/eventbridge/spec.md`; the
-//! conformance vectors next to it are checked by `tests/rules_conformance.rs`.
+//! wording, the CloudTrail → EventBridge envelope, a starter rule set, and rule sets as
+//! users keep them (their file format and edits). It is pure: no browser types, no I/O.
+//! The reference is `tests/fixtures/eventbridge/spec.md`; the conformance vectors next to
+//! it are checked by `tests/rules_conformance.rs`.
 //!
 //! Entry points:
 //! - [`compile`] / [`compile_value`] / [`compile_with_limits`]: pattern → [`Pattern`] or a
@@ -16,6 +17,9 @@
 //!   [`EnvelopeFields`] — the fast path, same answers as `matches(&wrap(&record))`.
 //! - [`wrap`], [`EnvelopeFields`]: the envelope EventBridge puts around a record.
 //! - [`starter_rules`]: built-in rules for AWS Organizations monitoring.
+//! - [`parse_file`] / [`print_file`]: rule sets as JSON text (browser storage, links and
+//!   rules files), with [`name_rules`] naming bare patterns; errors are [`FileError`]s.
+//! - [`RuleSet`]: the Rules panel's list and how each user [`Change`] alters it.
 //! - [`EVENTBRIDGE_DIFFERENCES`]: where EventBridge and event-ruler differ, and our choice.
 //!
 //! Speed: build one [`EnvelopeFields`] per record with [`EnvelopeFields::from_record_json`]
@@ -26,12 +30,14 @@
 mod complexity;
 mod envelope;
 mod error;
+mod file;
 mod ip;
 mod leaves;
 mod match_event;
 mod matcher;
 mod number;
 mod pattern;
+mod set;
 mod starter;
 mod syntax;
 mod text;
@@ -41,7 +47,11 @@ mod tests;
 
 pub use envelope::{detail_type, source, wrap, EnvelopeFields, EnvelopeParts};
 pub use error::{ErrorKind, PatternError, TextPosition};
+pub use file::{
+    name_rules, parse_file, print_file, FileError, FileErrorKind, FileLayout, ParsedRule,
+};
 pub use pattern::{compile, compile_value, compile_with_limits, Limits, Pattern, PatternNote};
+pub use set::{Change, Notice, RuleSet};
 pub use starter::{starter_rules, StarterRule};
 
 /// Where Amazon EventBridge and the open-source event-ruler library (which EventBridge runs

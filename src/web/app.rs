@@ -19,7 +19,7 @@ use super::files::{self, DroppedItems, PickedFile};
 use super::integrity_view::IntegrityView;
 use super::load::{finish, load_files};
 use super::orgs::OrgsView;
-use super::rules_view::RulesView;
+use super::rules::RulesView;
 use super::summary::{Ledger, LoadStatus, SummaryView};
 use super::theme::ThemeSwitch;
 use super::timeline_view::TimelineView;

@@ -30,6 +30,7 @@ use crate::detail::{
 use crate::display;
 use crate::event::Record;
 use crate::integrity::Vouch;
+use crate::json_layout::{relayout, JsonLayout};
 use crate::store::Row;
 
 #[derive(Properties, PartialEq)]
@@ -89,7 +90,7 @@ fn event_detail(props: &EventDetailProps) -> Html {
         Record::from_json(raw).ok().map(|r| r.identity.explain())
     });
     let fallback = use_memo((Rc::clone(&props.raw), tree.is_none()), |(raw, none)| {
-        none.then(|| display::pretty_json(raw))
+        none.then(|| relayout(raw, JsonLayout::EXPANDED))
     });
     let copy = use_state(|| CopyState::Idle);
 
@@ -97,7 +98,7 @@ fn event_detail(props: &EventDetailProps) -> Html {
         let (raw, copy) = (Rc::clone(&props.raw), copy.clone());
         Callback::from(move |_: MouseEvent| {
             // Exact values and key order, re-indented.
-            let text = display::pretty_json(&raw);
+            let text = relayout(&raw, JsonLayout::EXPANDED);
             let copy = copy.clone();
             spawn_local(async move {
                 let copied = match clipboard() {

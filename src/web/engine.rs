@@ -82,14 +82,6 @@ impl Engine {
         }
     }
 
-    /// Sends a request and waits for its untyped answer; `None` if the worker went away.
-    ///
-    /// To be removed: only the Organization and Rules tabs still use it, until they move
-    /// to the typed methods ([`Engine::orgs`], [`Engine::set_rules`]).
-    pub async fn ask(&self, request: Request) -> Option<Response> {
-        self.send(request).await.ok()
-    }
-
     /// Sends a request now and returns where its answer will arrive.
     fn send(&self, request: Request) -> oneshot::Receiver<Response> {
         let (tx, rx) = oneshot::channel();

@@ -15,7 +15,7 @@ pub mod load;
 pub mod offline;
 pub mod orgs;
 pub mod query_bar;
-pub mod rules_view;
+pub mod rules;
 pub mod sql_view;
 pub mod summary;
 pub mod table;

@@ -5,7 +5,7 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::rules_view::local_storage;
+use super::rules::local_storage;
 
 /// localStorage key of the chosen theme: `light` or `dark`; absent means the system's.
 const STORAGE_KEY: &str = "trailglass.theme";
