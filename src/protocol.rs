@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ingest::FileReport;
 use crate::orgs::OrgReport;
+pub use crate::rules::RuleSpec;
 use crate::store::{EventId, Row, Stats};
 use crate::timeline::{ExportFormat, TimelineAnswer, TimelineQuery};
 
@@ -241,29 +242,6 @@ impl From<crate::timeline::drill::Clause> for ViewFilter {
             Clause::Lifecycle(id) => ViewFilter::Lifecycle(id),
             Clause::Rule(name) => ViewFilter::Rule(name),
         }
-    }
-}
-
-/// A watch rule: an EventBridge event pattern with a name.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RuleSpec {
-    pub name: String,
-    /// The pattern's JSON text, exactly as the user wrote it.
-    pub pattern: String,
-    pub enabled: bool,
-}
-
-impl RuleSpec {
-    /// The built-in starter rules ([`crate::rules::starter_rules`]), all enabled.
-    pub fn starters() -> Vec<RuleSpec> {
-        crate::rules::starter_rules()
-            .into_iter()
-            .map(|r| RuleSpec {
-                name: r.name,
-                pattern: r.pattern_json,
-                enabled: true,
-            })
-            .collect()
     }
 }
 

@@ -16,8 +16,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::error::TextPosition;
+use super::RuleSpec;
 use crate::json_layout::{relayout, JsonLayout};
-use crate::protocol::RuleSpec;
 
 /// A rule read from JSON; unnamed ones (bare patterns) are named by [`name_rules`].
 #[derive(Clone, Debug, PartialEq, Eq)]

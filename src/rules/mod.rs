@@ -38,6 +38,7 @@ mod matcher;
 mod number;
 mod pattern;
 mod set;
+mod spec;
 mod starter;
 mod syntax;
 mod text;
@@ -52,6 +53,7 @@ pub use file::{
 };
 pub use pattern::{compile, compile_value, compile_with_limits, Limits, Pattern, PatternNote};
 pub use set::{Change, Notice, RuleSet};
+pub use spec::RuleSpec;
 pub use starter::{starter_rules, StarterRule};
 
 /// Where Amazon EventBridge and the open-source event-ruler library (which EventBridge runs

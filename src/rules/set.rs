@@ -5,7 +5,7 @@
 //! [`RuleSet::open`] (the set a panel starts with) and [`RuleSet::apply`] a [`Change`].
 
 use super::file::{name_rules, ParsedRule};
-use crate::protocol::RuleSpec;
+use super::RuleSpec;
 
 /// The rules the user works on, with what the panel says about the last change.
 #[derive(Clone, Debug, PartialEq, Eq)]

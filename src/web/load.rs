@@ -9,9 +9,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
-use super::app::{Action, AppState};
 use super::engine::{Added, Engine, Pending};
 use super::files::PickedFile;
+use super::state::{Action, AppState};
 use crate::protocol::{Chunk, InputFile};
 
 /// Files per worker message, and bytes per message.

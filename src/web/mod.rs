@@ -17,6 +17,7 @@ pub mod orgs;
 pub mod query_bar;
 pub mod rules;
 pub mod sql_view;
+pub mod state;
 pub mod summary;
 pub mod table;
 pub mod theme;

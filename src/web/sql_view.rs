@@ -10,8 +10,8 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::app::Shared;
 use super::detail::clipboard;
+use super::state::Shared;
 use crate::ingest::FileReport;
 use crate::sql::{self, Dialect, Options, SourceFile, TrailLayout, Translation};
 use crate::time::EpochMillis;

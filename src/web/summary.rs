@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::app::{LoadState, Shared};
+use super::state::{LoadState, Shared};
 use crate::display;
 use crate::ingest::FileReport;
 use crate::protocol::Summary;

@@ -18,13 +18,13 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use super::address::{hash_items, write_hash_items};
-use super::app::Shared;
 use super::engine::Engine;
 use super::facets::FacetsPanel;
 use super::histogram::HistogramView;
 use super::orgs::ShowEvents;
 use super::query_bar::{Draft, QueryBar};
 use super::sql_view::SqlPanel;
+use super::state::Shared;
 use super::table::{default_columns, ColumnsMenu, EventTable, PAGE};
 use crate::display;
 use crate::ingest::FileReport;

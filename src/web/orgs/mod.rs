@@ -48,8 +48,8 @@ use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use super::app::Shared;
 use super::engine::Engine;
+use super::state::Shared;
 use crate::display;
 use crate::orgs::sections::nav;
 use crate::orgs::OrgReport;
