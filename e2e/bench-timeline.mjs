@@ -66,7 +66,7 @@ const results = {};
 // Each action is timed twice: in the page, from the input event to the count redrawn,
 // and in the worker, the time it spent answering every request the action caused (the
 // query, the facets and histogram, the first page of rows), which it adds up in
-// `trailglassBusyMs` (src/web/worker.rs).
+// `trailglassBusyMs` (src/web/worker/mod.rs).
 async function timed(name, before, act) {
   const xs = [];
   const inWorker = [];

@@ -1,6 +1,6 @@
 // The memory budget: a load that would take the worker past it stops with a clear
 // message and keeps what was loaded; the tab stays alive. The budget is lowered through
-// the test-only `#memory-budget=BYTES` in the page address (src/web/worker.rs).
+// the test-only `#memory-budget=BYTES` in the page address (src/web/worker/mod.rs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';

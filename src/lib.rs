@@ -8,25 +8,32 @@
 //! It builds and is tested natively; the `web` feature adds the Yew UI and the Web Worker,
 //! thin layers that only move [`protocol`] messages to and from a [`session::Session`].
 
-pub mod agent;
-pub mod detail;
-pub mod display;
+// In pipeline order: bytes → records → the store → questions asked of it → the façade.
 pub mod event;
+
 pub mod ingest;
+
+pub mod store;
+
 pub mod integrity;
-pub mod intern;
-pub mod json_layout;
 pub mod orgs;
-pub mod protocol;
 pub mod query;
 pub mod rules;
-pub mod sample;
-pub mod session;
-pub mod sort;
 pub mod sql;
-pub mod store;
-pub mod time;
 pub mod timeline;
+
+pub mod present;
+
+pub mod protocol;
+pub mod session;
+
+// Shared by every layer: times, numbers and sizes in words, JSON re-layout, the generated
+// sample and benchmark data, one compiled sort, time parsing and printing.
+pub mod display;
+pub mod json_layout;
+pub mod sample;
+pub mod sort;
+pub mod time;
 
 #[cfg(feature = "web")]
 pub mod web;

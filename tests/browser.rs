@@ -93,7 +93,7 @@ mod histogram_view {
 
     use gloo::timers::future::TimeoutFuture;
     use trailglass::timeline::{Bucket, Histogram};
-    use trailglass::web::histogram::{HistogramProps, HistogramView};
+    use trailglass::web::events::histogram::{HistogramProps, HistogramView};
     use wasm_bindgen_test::*;
     use web_sys::{Element, MouseEvent, MouseEventInit, PointerEvent, PointerEventInit};
     use yew::{AppHandle, Callback, Renderer};

@@ -62,7 +62,7 @@
 //! | `identityType`, `userIdentity.type` | |
 //! | `sourceIPAddress`, `ip` | |
 //! | `userAgent` | |
-//! | `userAgentFamily`, `agent` | the user agent's family ([`crate::agent::family`]: `Terraform`, `AWS CLI`…) |
+//! | `userAgentFamily`, `agent` | the user agent's family ([`crate::store::agent::family`]: `Terraform`, `AWS CLI`…) |
 //! | `readOnly` | `true` / `false` (a boolean, or the strings, as CloudTrail writes it) |
 //! | `eventType` | |
 //! | `eventID` | |

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use crate::intern::Sym;
+use crate::store::intern::Sym;
 use crate::store::{Column, Store};
 use crate::time::{parse_json_timestamp, parse_timestamp, EpochMillis};
 

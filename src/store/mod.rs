@@ -8,6 +8,8 @@
 //! must fit with room for the page. Record texts, the bulk of it, are kept in compressed
 //! blocks ([`raw`]).
 
+pub mod agent;
+pub mod intern;
 mod raw;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -19,7 +21,7 @@ pub use raw::RawText;
 use raw::{RawId, RawStore};
 
 use crate::event::{EventKey, Record};
-use crate::intern::{Interner, Sym};
+use crate::store::intern::{Interner, Sym};
 use crate::time::EpochMillis;
 
 /// A dense event id: an index into the store's columns, stable while the store lives.
@@ -241,7 +243,10 @@ impl Store {
     fn write(&mut self, i: usize, r: Record, file: FileId, key: EventKey<Sym>) {
         let s = &mut self.strings;
         self.time[i] = r.event_time.unwrap_or(NO_TIME);
-        let agent_family = r.user_agent.as_deref().and_then(crate::agent::family);
+        let agent_family = r
+            .user_agent
+            .as_deref()
+            .and_then(crate::store::agent::family);
         let read_only = r.read_only.map(|b| if b { "true" } else { "false" });
         for (column, sym) in [
             (Column::EventId, key.event_id),
@@ -472,7 +477,7 @@ pub enum Column {
     EventType,
     SourceIp,
     UserAgent,
-    /// [`crate::agent::family`] of the user agent.
+    /// [`crate::store::agent::family`] of the user agent.
     AgentFamily,
     /// `"true"` / `"false"`.
     ReadOnly,

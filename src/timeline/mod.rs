@@ -12,12 +12,10 @@
 //! chosen facet's conditions as a bitset over the hits (facets without conditions count
 //! the view itself). The buffers for all this are kept and reused ([`Timeline`]).
 
-pub mod axis;
 pub mod drill;
 mod export;
 mod facets;
 mod histogram;
-pub mod link;
 mod order;
 
 use std::ops::Range;
@@ -29,8 +27,8 @@ pub use facets::{choices, split, toggle, Choice, Facet, Split};
 pub use histogram::{histogram, Bucket, Histogram};
 pub use order::{by_column, SortKey};
 
-use crate::intern::Sym;
 use crate::query::{self, Ast};
+use crate::store::intern::Sym;
 use crate::store::{EventId, Store};
 use crate::time::EpochMillis;
 

@@ -3,7 +3,7 @@
 //!
 //! Entry point: [`by_column`].
 
-use crate::intern::Sym;
+use crate::store::intern::Sym;
 use crate::store::{Column, EventId, FileId, Store};
 
 /// What a table column sorts by, from its key in links (`sort=account`).

@@ -15,9 +15,9 @@ use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use super::engine::Engine;
 use crate::integrity::{CoverageRow, DigestStatus, LogStatus, Report};
 use crate::time::{format_iso, HOUR};
+use crate::web::worker::engine::Engine;
 
 /// Pixels per hour on the coverage map.
 const CELL_PX: u32 = 6;

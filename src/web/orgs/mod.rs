@@ -48,11 +48,11 @@ use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use super::engine::Engine;
-use super::state::Shared;
 use crate::display;
 use crate::orgs::sections::nav;
 use crate::orgs::OrgReport;
+use crate::web::shared::Shared;
+use crate::web::worker::engine::Engine;
 
 pub use crate::orgs::sections::{lifecycle_links, LifecycleLink};
 pub use part_of::PartOf;

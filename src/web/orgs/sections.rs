@@ -17,7 +17,7 @@ use crate::orgs::{
     MembershipChange, OrgChange, OrgReport,
 };
 use crate::time::format_iso;
-use crate::web::state::Shared;
+use crate::web::shared::Shared;
 
 /// Rows drawn per section before a "show more" button (the DOM stays small for big orgs).
 pub const PAGE_ROWS: usize = 250;

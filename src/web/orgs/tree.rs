@@ -11,7 +11,7 @@ use crate::display;
 use crate::orgs::sections::{tree_changes_at, TreeStops, TREE};
 use crate::orgs::{org_tree_at, NodeKind, OrgReport, TreeNode};
 use crate::time::{format_iso, parse_timestamp, EpochMillis};
-use crate::web::state::Shared;
+use crate::web::shared::Shared;
 
 /// Hooks: `[data-testid=tree-time]` (a range over the times the tree changes),
 /// `[data-testid=tree-time-text]` (any UTC time; applied on change), `[data-testid=org-tree]`

@@ -35,11 +35,11 @@ use self::editor::{editor, Editor};
 use self::list::{rule_item, RuleItem};
 pub(super) use self::storage::local_storage;
 use self::storage::{load_saved, rules_from_hash, save, write_hash};
-use super::engine::Engine;
 use crate::display;
 use crate::json_layout::{relayout, JsonLayout};
 use crate::protocol::{RuleResult, RuleSpec};
 use crate::rules::{self, Change, FileLayout, Notice, RuleSet};
+use crate::web::worker::engine::Engine;
 
 /// Largest rules file read on import (a rules file is a few KiB; this stops a log file
 /// picked by mistake from being read whole).
@@ -263,7 +263,7 @@ pub fn rules_view(props: &RulesViewProps) -> Html {
     let on_export = {
         let (dispatcher, rules) = (set.dispatcher(), set.rules.clone());
         Callback::from(move |_| {
-            if super::download::download(
+            if crate::web::browser::download::download(
                 "trailglass-rules.json",
                 "application/json",
                 rules::print_file(&rules, FileLayout::Pretty).as_bytes(),

@@ -4,7 +4,7 @@
 
 use crate::protocol::RuleSpec;
 use crate::rules::{self, FileLayout};
-use crate::web::address::{hash_items, write_hash_items};
+use crate::web::browser::address::{hash_items, write_hash_items};
 
 /// localStorage key of the rule set: a JSON array of `{name, pattern, enabled}`.
 const STORAGE_KEY: &str = "trailglass.rules.v1";

@@ -57,13 +57,13 @@ pub fn item(items: &[String], key: &str) -> Option<String> {
     items
         .iter()
         .find_map(|i| i.strip_prefix(key)?.strip_prefix('='))
-        .map(crate::timeline::link::decode)
+        .map(crate::present::link::decode)
 }
 
 /// The items with `key=value` set (or removed, for `None`), in place of any before.
 pub fn set_item(items: &mut Vec<String>, key: &str, value: Option<&str>) {
     let at = items.iter().position(|i| i.split('=').next() == Some(key));
-    let new = value.map(|v| format!("{key}={}", crate::timeline::link::encode(v)));
+    let new = value.map(|v| format!("{key}={}", crate::present::link::encode(v)));
     match (at, new) {
         (Some(i), Some(n)) => items[i] = n,
         (Some(i), None) => {

@@ -5,7 +5,7 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::rules::local_storage;
+use crate::web::rules::local_storage;
 
 /// localStorage key of the chosen theme: `light` or `dark`; absent means the system's.
 const STORAGE_KEY: &str = "trailglass.theme";

@@ -1,8 +1,8 @@
 //! The page: toolbar, drop zone, tabs, and where the load's progress and summary go
-//! ([`super::summary`]).
+//! ([`crate::web::page::summary`]).
 //!
 //! State is one [`AppState`] changed only through [`Action`]s (Yew's todomvc pattern);
-//! loads run as async tasks ([`super::load`]) that talk to the worker through the
+//! loads run as async tasks ([`crate::web::page::load`]) that talk to the worker through the
 //! [`Engine`]'s typed methods and dispatch actions as answers arrive.
 
 use std::cell::Cell;
@@ -13,18 +13,18 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{DragEvent, HtmlInputElement};
 use yew::prelude::*;
 
-use super::address::{hash_items, navigate};
-use super::engine::{Added, Engine};
-use super::files::{self, DroppedItems, PickedFile};
-use super::integrity_view::IntegrityView;
-use super::load::{finish, load_files};
-use super::orgs::OrgsView;
-use super::rules::RulesView;
-use super::state::{Action, AppState, LoadState, Tab};
-use super::summary::{Ledger, LoadStatus, SummaryView};
-use super::theme::ThemeSwitch;
-use super::timeline_view::TimelineView;
 use crate::display;
+use crate::web::browser::address::{hash_items, navigate};
+use crate::web::browser::files::{self, DroppedItems, PickedFile};
+use crate::web::events::timeline_view::TimelineView;
+use crate::web::integrity_view::IntegrityView;
+use crate::web::orgs::OrgsView;
+use crate::web::page::load::{finish, load_files};
+use crate::web::page::state::{Action, AppState, LoadState, Tab};
+use crate::web::page::summary::{Ledger, LoadStatus, SummaryView};
+use crate::web::page::theme::ThemeSwitch;
+use crate::web::rules::RulesView;
+use crate::web::worker::engine::{Added, Engine};
 
 /// The view keys of the Events tab a drill-down replaces (it starts a fresh view).
 const VIEW_KEYS: [&str; 4] = ["q", "from", "to", "sel"];
@@ -32,18 +32,18 @@ const VIEW_KEYS: [&str; 4] = ["q", "from", "to", "sel"];
 /// Opens a tab: a new history entry, so Back returns to the one before.
 fn open_tab(tab: Tab) {
     let mut items = hash_items();
-    super::address::set_item(&mut items, Tab::KEY, tab.key());
+    crate::web::browser::address::set_item(&mut items, Tab::KEY, tab.key());
     navigate(&items, false);
 }
 
 /// Shows a query's events in the Events tab: one history entry for the tab and the query.
 fn show_query(query: &str) {
     let mut items = hash_items();
-    super::address::set_item(&mut items, Tab::KEY, None);
+    crate::web::browser::address::set_item(&mut items, Tab::KEY, None);
     for key in VIEW_KEYS {
-        super::address::set_item(&mut items, key, None);
+        crate::web::browser::address::set_item(&mut items, key, None);
     }
-    super::address::set_item(&mut items, "q", Some(query));
+    crate::web::browser::address::set_item(&mut items, "q", Some(query));
     navigate(&items, false);
 }
 
@@ -147,7 +147,10 @@ pub fn app() -> Html {
     {
         let on_sample = on_sample.clone();
         use_effect_with((), move |_| {
-            if super::address::hash_items().iter().any(|k| k == "sample") {
+            if crate::web::browser::address::hash_items()
+                .iter()
+                .any(|k| k == "sample")
+            {
                 on_sample.emit(());
             }
         });
@@ -322,8 +325,8 @@ pub fn app() -> Html {
     // A link to a view (a query, a range, a selection, a tab) opened before its files.
     let waiting_view = {
         let items = hash_items();
-        let view = crate::timeline::link::ViewState::read(&items);
-        (view != crate::timeline::link::ViewState::default()
+        let view = crate::present::link::ViewState::read(&items);
+        (view != crate::present::link::ViewState::default()
             || Tab::from_hash(&items) != Tab::Events)
             .then_some(view)
     };

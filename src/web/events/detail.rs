@@ -2,7 +2,7 @@
 //! error, "Part of" lifecycles), context actions (±5 min, same principal or account),
 //! "Copy JSON", and the record as a collapsible tree whose values filter the table.
 //!
-//! The tree, what starts open and every clause come from [`crate::detail`] (pure, tested
+//! The tree, what starts open and every clause come from [`crate::present::detail`] (pure, tested
 //! natively); this file only draws them. Closed containers draw nothing below them, and
 //! open ones draw [`CHILDREN_PAGE`] children at a time, so an 8 MB record costs what is on
 //! screen. Every string from the record is a Yew text node, never HTML. Records the tree
@@ -22,16 +22,16 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use yew::prelude::*;
 
-use super::orgs::{LifecycleLink, PartOf, ShowEvents};
-use crate::detail::{
-    around_clause, json_string, value_clause, value_text, Around, Json, Node, CHILDREN_PAGE,
-    LONG_TEXT,
-};
 use crate::display;
 use crate::event::Record;
 use crate::integrity::Vouch;
 use crate::json_layout::{relayout, JsonLayout};
+use crate::present::detail::{
+    around_clause, json_string, value_clause, value_text, Around, Json, Node, CHILDREN_PAGE,
+    LONG_TEXT,
+};
 use crate::store::Row;
+use crate::web::orgs::{LifecycleLink, PartOf, ShowEvents};
 
 #[derive(Properties, PartialEq)]
 pub struct DetailProps {

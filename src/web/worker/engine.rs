@@ -15,7 +15,6 @@ use std::rc::Rc;
 use gloo::worker::{Spawnable, WorkerBridge};
 use yew::platform::pinned::oneshot;
 
-use super::worker::TrailWorker;
 use crate::ingest::FileReport;
 use crate::integrity::{Report, Vouch};
 use crate::orgs::OrgReport;
@@ -23,6 +22,7 @@ use crate::protocol::ViewFilter;
 use crate::protocol::{Chunk, InputFile, Request, Response, RuleResult, RuleSpec, Summary};
 use crate::store::{EventId, Row};
 use crate::timeline::{ExportFormat, TimelineAnswer, TimelineQuery};
+use crate::web::worker::TrailWorker;
 
 /// The worker's entry, relative to the page (works under any sub-path): it loads Trunk's
 /// `worker.js` and `worker_bg.wasm`. A file of the site rather than gloo's `blob:` loader,
@@ -34,13 +34,13 @@ const WORKER_LOADER: &str = "./worker-loader.js";
 const INLINE_WORKER_GLOBAL: &str = "trailglassWorkerUrl";
 
 /// The worker's address. A test-only `memory-budget=BYTES` in the page's fragment goes on
-/// to the worker's, which reads its budget there (src/web/worker.rs).
+/// to the worker's, which reads its budget there (src/web/worker/mod.rs).
 fn worker_loader() -> String {
     let loader = js_sys::Reflect::get(&js_sys::global(), &INLINE_WORKER_GLOBAL.into())
         .ok()
         .and_then(|v| v.as_string())
         .unwrap_or_else(|| WORKER_LOADER.to_owned());
-    match super::address::hash_items()
+    match crate::web::browser::address::hash_items()
         .into_iter()
         .find(|item| item.starts_with("memory-budget="))
     {

@@ -3,7 +3,7 @@
 //! left beside the chart (outside the range, outliers, or without a time).
 //!
 //! It only draws a [`Histogram`] and reports ranges through `on_range`; the arithmetic
-//! (labels, ticks, snapping, zooming) is [`crate::timeline::axis`], tested natively.
+//! (labels, ticks, snapping, zooming) is [`crate::present::axis`], tested natively.
 
 use std::rc::Rc;
 
@@ -11,7 +11,7 @@ use web_sys::{Element, PointerEvent};
 use yew::prelude::*;
 
 use crate::display;
-use crate::timeline::axis::{self, Side};
+use crate::present::axis::{self, Side};
 use crate::timeline::{Bucket, Histogram};
 
 /// The chart's height in viewBox units (bars are scaled to it; the width is one unit

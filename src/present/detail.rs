@@ -247,7 +247,7 @@ fn path_field(path: &[String]) -> Option<Field> {
 /// has no filter (see [`value_text`]) or the path can't be a field.
 ///
 /// ```
-/// use trailglass::detail::{value_clause, Json};
+/// use trailglass::present::detail::{value_clause, Json};
 /// let path = ["resources".to_owned(), "ARN".to_owned()];
 /// let arn = Json::Str("arn:aws:s3:::my bucket".into());
 /// assert_eq!(value_clause(&path, &arn, false).as_deref(), Some(r#"resources.ARN:"arn:aws:s3:::my bucket""#));

@@ -9,10 +9,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
-use super::engine::{Added, Engine, Pending};
-use super::files::PickedFile;
-use super::state::{Action, AppState};
 use crate::protocol::{Chunk, InputFile};
+use crate::web::browser::files::PickedFile;
+use crate::web::page::state::{Action, AppState};
+use crate::web::worker::engine::{Added, Engine, Pending};
 
 /// Files per worker message, and bytes per message.
 /// - Good (bigger): fewer round trips for tens of thousands of 2 KB files.

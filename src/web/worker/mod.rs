@@ -6,6 +6,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::protocol::{Request, Response};
 use crate::session::Session;
 
+pub mod engine;
+
 pub struct TrailWorker {
     session: Session,
     /// Most bytes of memory the worker may hold (see [`budget`]).
@@ -19,7 +21,7 @@ pub struct TrailWorker {
 const MEMORY_BUDGET: u64 = 3 << 30;
 
 /// The budget: [`MEMORY_BUDGET`], or for tests `memory-budget=BYTES` in the worker's
-/// address's fragment, which the page copies from its own (src/web/engine.rs).
+/// address's fragment, which the page copies from its own (src/web/worker/engine.rs).
 fn budget() -> u64 {
     let hash = js_sys::global()
         .dyn_into::<web_sys::WorkerGlobalScope>()

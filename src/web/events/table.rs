@@ -15,11 +15,11 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{Element, KeyboardEvent, PointerEvent};
 use yew::prelude::*;
 
-use super::detail::Detail;
-use super::engine::{Engine, Page};
-use super::orgs::{lifecycle_links, use_org_report, ShowEvents};
 use crate::display;
 use crate::store::Row;
+use crate::web::events::detail::Detail;
+use crate::web::orgs::{lifecycle_links, use_org_report, ShowEvents};
+use crate::web::worker::engine::{Engine, Page};
 
 /// Row height in CSS pixels; must match `.event-row` in the stylesheet.
 const ROW_HEIGHT: f64 = 26.0;

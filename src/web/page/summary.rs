@@ -5,10 +5,11 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::state::{LoadState, Shared};
 use crate::display;
 use crate::ingest::FileReport;
 use crate::protocol::Summary;
+use crate::web::page::state::LoadState;
+use crate::web::shared::Shared;
 
 #[derive(Properties, PartialEq)]
 pub struct LoadStatusProps {

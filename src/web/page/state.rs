@@ -1,13 +1,14 @@
 //! The page's state: one [`AppState`], changed only through [`Action`]s (Yew's todomvc
-//! pattern), and the [`Shared`] wrapper that lets big answers ride in props.
+//! pattern).
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::address::hash_items;
 use crate::ingest::FileReport;
 use crate::protocol::Summary;
+use crate::web::browser::address::hash_items;
+use crate::web::shared::Shared;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LoadState {
@@ -48,35 +49,12 @@ impl Tab {
     }
 
     pub(super) fn from_hash(items: &[String]) -> Tab {
-        match super::address::item(items, Tab::KEY).as_deref() {
+        match crate::web::browser::address::item(items, Tab::KEY).as_deref() {
             Some("organization") => Tab::Organization,
             Some("rules") => Tab::Rules,
             Some("integrity") => Tab::Integrity,
             _ => Tab::Events,
         }
-    }
-}
-
-/// Shared data compared by identity: comparing props must not walk 50,000 ledger rows.
-#[derive(Debug, Default)]
-pub struct Shared<T>(pub Rc<T>);
-
-impl<T> Clone for Shared<T> {
-    fn clone(&self) -> Self {
-        Shared(Rc::clone(&self.0))
-    }
-}
-
-impl<T> PartialEq for Shared<T> {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl<T> std::ops::Deref for Shared<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.0
     }
 }
 

@@ -10,11 +10,11 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::detail::clipboard;
-use super::state::Shared;
 use crate::ingest::FileReport;
 use crate::sql::{self, Dialect, Options, SourceFile, TrailLayout, Translation};
 use crate::time::EpochMillis;
+use crate::web::events::detail::clipboard;
+use crate::web::shared::Shared;
 
 #[derive(Properties, PartialEq)]
 pub struct SqlPanelProps {

@@ -1,5 +1,5 @@
 //! The Events tab: the query bar, the histogram, the facets and the event table, over one
-//! question to the worker ([`super::engine::Engine::timeline`], answered with the table's
+//! question to the worker ([`crate::web::worker::engine::Engine::timeline`], answered with the table's
 //! first page) that is asked again whenever the query, the time range, the order, the
 //! scope or the data change.
 //!
@@ -17,23 +17,23 @@ use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use super::address::{hash_items, write_hash_items};
-use super::engine::Engine;
-use super::facets::FacetsPanel;
-use super::histogram::HistogramView;
-use super::orgs::ShowEvents;
-use super::query_bar::{Draft, QueryBar};
-use super::sql_view::SqlPanel;
-use super::state::Shared;
-use super::table::{default_columns, ColumnsMenu, EventTable, PAGE};
 use crate::display;
 use crate::ingest::FileReport;
+use crate::present::link::ViewState;
 use crate::protocol::ViewFilter;
 use crate::store::Row;
-use crate::timeline::link::ViewState;
 use crate::timeline::{
     self, drill, ExportFormat, Facet, FacetCounts, Histogram, TimelineAnswer, TimelineQuery,
 };
+use crate::web::browser::address::{hash_items, write_hash_items};
+use crate::web::events::facets::FacetsPanel;
+use crate::web::events::histogram::HistogramView;
+use crate::web::events::query_bar::{Draft, QueryBar};
+use crate::web::events::sql_view::SqlPanel;
+use crate::web::events::table::{default_columns, ColumnsMenu, EventTable, PAGE};
+use crate::web::orgs::ShowEvents;
+use crate::web::shared::Shared;
+use crate::web::worker::engine::Engine;
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
@@ -112,7 +112,9 @@ impl Reducible for Events {
                 s.query = timeline::toggle(&s.query, facet, &value, exclude);
                 s.selected = None;
             }
-            Intent::AddClause(clause) => s.query = crate::detail::add_clause(&s.query, &clause),
+            Intent::AddClause(clause) => {
+                s.query = crate::present::detail::add_clause(&s.query, &clause)
+            }
             Intent::SetQuery(query) => {
                 s.query = query;
                 s.time = None;
@@ -271,7 +273,7 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
             let engine = engine.clone();
             spawn_local(async move {
                 if let Ok((name, mime, bytes)) = engine.export(format).await {
-                    let _ = super::download::download(&name, &mime, &bytes);
+                    let _ = crate::web::browser::download::download(&name, &mime, &bytes);
                 }
             });
         })

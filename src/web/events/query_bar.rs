@@ -12,7 +12,7 @@
 //!
 //! Autocomplete: the word at the cursor ([`query::complete::at_cursor`]) is a field name
 //! or a field's value; the worker suggests names present in the data and frequent
-//! values ([`super::engine::Engine::suggest`]). The list opens while a word is typed (or on ArrowDown),
+//! values ([`crate::web::worker::engine::Engine::suggest`]). The list opens while a word is typed (or on ArrowDown),
 //! never over an empty box, and closes when the box loses focus.
 
 use std::cell::RefCell;
@@ -24,9 +24,9 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::engine::Engine;
 use crate::display;
 use crate::query::{self, complete::Completion, QueryError, QueryNote};
+use crate::web::worker::engine::Engine;
 
 /// Quiet time after the last keystroke before a valid query runs.
 /// - Good (longer): fewer scans of a million events while typing.
