@@ -4,7 +4,7 @@
 //! `bytes → ingest (detect, decode, split, parse) → store (dedupe, intern, sort) → views
 //! (rows, summary, orgs lifecycles, rules)`.
 //!
-//! Everything outside [`web`] is the pure core: no browser types, no clocks, no threads.
+//! Everything outside `web` is the pure core: no browser types, no clocks, no threads.
 //! It builds and is tested natively; the `web` feature adds the Yew UI and the Web Worker,
 //! thin layers that only move [`protocol`] messages to and from a [`session::Session`].
 

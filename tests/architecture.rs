@@ -11,6 +11,8 @@
 //! re-exports and test modules are left out: a façade re-exporting its children is not
 //! a dependency on them).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! suit the bucket size, tick positions, a brushed span of the chart snapped to bucket
 //! edges, zooming out, and widening a range to take in the events set aside.
 //!
-//! Every function takes the [`Histogram`](super::Histogram)'s `start`, `bucket_ms` and
+//! Every function takes the [`Histogram`](crate::timeline::Histogram)'s `start`, `bucket_ms` and
 //! bucket count as plain numbers and never panics, whatever they are (a default
 //! histogram has `bucket_ms == 0`).
 

@@ -167,7 +167,7 @@ pub struct EnvelopeParts<'a> {
 const SLOT_COUNT: usize = SLOTS.len();
 
 /// The EventBridge envelope of one CloudTrail record (everything but `detail`), plus the
-/// record fields in [`SLOTS`] when they were read from the record itself.
+/// record fields in `SLOTS` when they were read from the record itself.
 ///
 /// Compact on purpose (one heap buffer, the rest inline): an app keeps one per record and
 /// evaluates every rule against it, so locality is most of the cost.
@@ -207,7 +207,7 @@ impl EnvelopeFields {
         builder.finish(parts, known)
     }
 
-    /// From a parsed record: exact, and caches every field in [`SLOTS`].
+    /// From a parsed record: exact, and caches every field in `SLOTS`.
     pub fn from_record(record: &Value) -> EnvelopeFields {
         let mut leaves = Vec::with_capacity(SLOT_COUNT);
         for path in SLOTS {
@@ -218,7 +218,7 @@ impl EnvelopeFields {
         EnvelopeFields::from_leaves(&leaves)
     }
 
-    /// From the record's JSON text in one pass (only the [`SLOTS`] fields are built).
+    /// From the record's JSON text in one pass (only the `SLOTS` fields are built).
     /// Gives exactly what [`EnvelopeFields::from_record`] gives for the parsed text.
     pub fn from_record_json(record_json: &str) -> Result<EnvelopeFields, serde_json::Error> {
         let targets: Vec<Target<'_>> = SLOTS

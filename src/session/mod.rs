@@ -163,7 +163,7 @@ impl Session {
         }
     }
 
-    /// Rows `offset..offset + len` of the view (at most [`MAX_ROWS`]), in the order they
+    /// Rows `offset..offset + len` of the view (at most `MAX_ROWS`), in the order they
     /// are served, with their rule badges, file and vouch.
     pub fn rows(&mut self, offset: u32, len: u32) -> Vec<Row> {
         if len == 0 {

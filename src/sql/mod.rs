@@ -4,7 +4,7 @@
 //!
 //! Entry points: [`translate`] (query text + time brush → one dialect's `SELECT`),
 //! [`create_table`] with [`TrailLayout`] (Athena's DDL from the loaded paths),
-//! [`SourceFile`] (what DuckDB reads), [`schema`] (the table's columns).
+//! [`SourceFile`] (what DuckDB reads), [`schema`](crate::event::schema) (the table's columns).
 //!
 //! Every construct of the query language either translates or is refused with a
 //! [`SqlError`] naming the clause and why; where the SQL is close but not exactly the

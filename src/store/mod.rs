@@ -6,7 +6,7 @@
 //! Implementation note: ids are `u32` newtypes and columns are `Vec`s of `u32`/`i64`, never
 //! `usize` or per-event `String`s: wasm32 has a 4 GiB address space, and a million events
 //! must fit with room for the page. Record texts, the bulk of it, are kept in compressed
-//! blocks ([`raw`]).
+//! blocks (`raw`).
 
 pub mod agent;
 pub mod intern;
