@@ -476,14 +476,39 @@ fn each_event_carries_its_file_state_as_a_facet_and_a_query_field() {
 }
 
 #[test]
-fn fast_verification_agrees_with_the_rsa_crate() {
-    use rsa::Pkcs1v15Sign;
+fn own_key_reading_and_verification_agree_with_the_rsa_crate() {
+    use base64::Engine;
+    use rsa::pkcs1::{DecodeRsaPublicKey, EncodeRsaPublicKey};
+    use rsa::pkcs8::DecodePublicKey;
+    use rsa::traits::PublicKeyParts;
+    use rsa::{Pkcs1v15Sign, RsaPublicKey};
     use sha2::{Digest, Sha256};
+    use trailglass::integrity::der::rsa_public_key;
     use trailglass::integrity::parse::{hex, read_digest, read_keys, unhex};
     let files = tree("trail");
     let get = |suffix: &str| &files.iter().find(|(p, _)| p.ends_with(suffix)).unwrap().1;
-    let (keys, _) = read_keys("k", get("public-keys-us-east-1.json")).unwrap();
+    let key_file = get("public-keys-us-east-1.json");
+    let (keys, _) = read_keys("k", key_file).unwrap();
     let key = &keys[0];
+
+    // The key's DER, as PKCS#1 (as AWS gives it) and as SPKI: both readers find the same
+    // modulus, exponent and PKCS#1 bytes.
+    let listed: serde_json::Value = serde_json::from_slice(key_file).unwrap();
+    let value = listed["PublicKeyList"][0]["Value"].as_str().unwrap();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(value)
+        .unwrap();
+    let theirs = RsaPublicKey::from_pkcs1_der(&der)
+        .or_else(|_| RsaPublicKey::from_public_key_der(&der))
+        .unwrap();
+    let spki = rsa::pkcs8::EncodePublicKey::to_public_key_der(&theirs).unwrap();
+    let pkcs1 = theirs.to_pkcs1_der().unwrap();
+    for form in [pkcs1.as_bytes(), spki.as_bytes()] {
+        let ours = rsa_public_key(form).unwrap();
+        assert_eq!(ours.modulus, theirs.n().to_bytes_be());
+        assert_eq!(ours.exponent, theirs.e().to_bytes_be());
+        assert_eq!(ours.pkcs1, pkcs1.as_bytes());
+    }
     let d0 = read_digest("d0", get("20260101T000000Z.json.gz")).unwrap();
     let d1 = read_digest("d1", get("20260101T010000Z.json.gz")).unwrap();
     let signature = unhex(d1.json.previous_digest_signature.as_deref().unwrap()).unwrap();
@@ -495,10 +520,10 @@ fn fast_verification_agrees_with_the_rsa_crate() {
         j.digest_s3_object,
         hex(&d0.sha256)
     );
-    let verifier = key.verifier.as_ref().unwrap();
+    let verifier = &key.verifier;
     let crate_says = |message: &[u8], sig: &[u8]| {
         let hashed = Sha256::digest(message);
-        key.key
+        theirs
             .verify(Pkcs1v15Sign::new::<Sha256>(), &hashed, sig)
             .is_ok()
     };

@@ -71,7 +71,10 @@ fn the_seed_pages_examples_are_six_events_not_one() {
     let (answer, rows) = ask(&mut session, "");
     assert_eq!((answer.total, rows), (6, 6));
     let (creations, _) = ask(&mut session, "eventName:CreateAccount*");
-    assert_eq!(creations.total, 3, "CreateAccount and both of its CreateAccountResult");
+    assert_eq!(
+        creations.total, 3,
+        "CreateAccount and both of its CreateAccountResult"
+    );
 }
 
 #[test]

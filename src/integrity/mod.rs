@@ -18,14 +18,13 @@
 //!   anything after it is trailing data, records no hash covers).
 
 mod coverage;
+pub mod der;
 pub mod parse;
 pub mod verify;
 
 use std::collections::{BTreeMap, HashMap};
 
-use rsa::Pkcs1v15Sign;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest as _, Sha256};
 
 use crate::ingest::{Content, FileReport};
 use crate::store::FileId;
@@ -458,14 +457,7 @@ impl Evidence {
         let cache_key = (d.sha256, hex(&signature), key.fingerprint.clone());
         let cached = self.verified.borrow().get(&cache_key).copied();
         let verified = cached.unwrap_or_else(|| {
-            let ok = match &key.verifier {
-                Some(v) => v.verify(signed.as_bytes(), &signature),
-                None => {
-                    let hashed = Sha256::digest(signed.as_bytes());
-                    let scheme = Pkcs1v15Sign::new::<Sha256>();
-                    key.key.verify(scheme, &hashed, &signature).is_ok()
-                }
-            };
+            let ok = key.verifier.verify(signed.as_bytes(), &signature);
             self.verified.borrow_mut().insert(cache_key, ok);
             ok
         });

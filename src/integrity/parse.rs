@@ -7,10 +7,6 @@ use std::io::Read;
 
 use base64::Engine;
 use md5::Md5;
-use rsa::pkcs1::{DecodeRsaPublicKey, EncodeRsaPublicKey};
-use rsa::pkcs8::DecodePublicKey;
-use rsa::traits::PublicKeyParts;
-use rsa::RsaPublicKey;
 use serde::Deserialize;
 use sha2::{Digest as _, Sha256};
 
@@ -99,10 +95,8 @@ pub struct PublicKey {
     /// Hex MD5 of its PKCS#1 DER, which AWS fingerprints: matches digests even when the
     /// key was given as SPKI.
     pub pkcs1_fingerprint: String,
-    pub key: RsaPublicKey,
-    /// The same key, ready for fast verification (`None`: not a key AWS issues; the
-    /// `rsa` crate verifies instead).
-    pub verifier: Option<super::verify::Verifier>,
+    /// The key, ready to verify with.
+    pub verifier: super::verify::Verifier,
     pub valid_from: Option<EpochMillis>,
     pub valid_to: Option<EpochMillis>,
 }
@@ -157,22 +151,20 @@ pub fn read_keys(path: &str, bytes: &[u8]) -> Result<(Vec<PublicKey>, Vec<String
                 continue;
             }
         };
-        let key = match RsaPublicKey::from_pkcs1_der(&der)
-            .or_else(|_| RsaPublicKey::from_public_key_der(&der).map_err(|_| ()))
-        {
-            Ok(key) => key,
-            Err(()) => {
-                notes.push(format!(
-                    "{path}: key {n}: Value is neither a PKCS#1 nor an SPKI RSA public key"
-                ));
-                continue;
-            }
+        let Some(key) = super::der::rsa_public_key(&der) else {
+            notes.push(format!(
+                "{path}: key {n}: Value is neither a PKCS#1 nor an SPKI RSA public key"
+            ));
+            continue;
+        };
+        let Some(verifier) = super::verify::Verifier::new(key.modulus, key.exponent) else {
+            notes.push(format!(
+                "{path}: key {n}: an RSA key no AWS digest is signed with (an even modulus, over 8192 bits, or an exponent over 64 bits)"
+            ));
+            continue;
         };
         let fingerprint = hex(&Md5::digest(&der));
-        let pkcs1_fingerprint = match key.to_pkcs1_der() {
-            Ok(pkcs1) => hex(&Md5::digest(pkcs1.as_bytes())),
-            Err(_) => fingerprint.clone(),
-        };
+        let pkcs1_fingerprint = hex(&Md5::digest(key.pkcs1));
         if let Some(claimed) = &k.fingerprint {
             if !claimed.eq_ignore_ascii_case(&fingerprint)
                 && !claimed.eq_ignore_ascii_case(&pkcs1_fingerprint)
@@ -192,12 +184,10 @@ pub fn read_keys(path: &str, bytes: &[u8]) -> Result<(Vec<PublicKey>, Vec<String
         };
         let valid_from = time(&k.start, "ValidityStartTime", &mut notes);
         let valid_to = time(&k.end, "ValidityEndTime", &mut notes);
-        let verifier = super::verify::Verifier::new(&key.n().to_bytes_be(), &key.e().to_bytes_be());
         keys.push(PublicKey {
             verifier,
             fingerprint,
             pkcs1_fingerprint,
-            key,
             valid_from,
             valid_to,
         });

@@ -7,7 +7,7 @@
 //! constants are computed once ([`Verifier::new`]) and a verification is 18 Montgomery
 //! products (e = 65537). 32-bit limbs keep every product a native 64-bit multiply in
 //! wasm32 as well. Verification handles only public data, so nothing needs constant time.
-//! `rsa` still parses the keys; tests check both agree.
+//! tests/integrity.rs checks it agrees with the `rsa` crate (a native dev-dependency).
 
 use sha2::{Digest as _, Sha256};
 
