@@ -328,14 +328,24 @@ pub fn query_bar(props: &QueryBarProps) -> Html {
             sync_mirror();
         })
     };
+    // Closing the list also drops the answer still on its way, so a list asked for by
+    // the last keystroke never reopens after Escape, Enter or leaving the box.
+    let close = {
+        let (suggestions, asked) = (suggestions.clone(), Rc::clone(&asked));
+        move || {
+            *asked.borrow_mut() += 1;
+            suggestions.set(None);
+        }
+    };
     let on_key = {
-        let (text, suggestions, take, run, suggest, input) = (
+        let (text, suggestions, take, run, suggest, input, close) = (
             text.clone(),
             suggestions.clone(),
             take.clone(),
             run.clone(),
             suggest.clone(),
             input.clone(),
+            close.clone(),
         );
         Callback::from(move |e: KeyboardEvent| {
             let key = e.key();
@@ -366,12 +376,12 @@ pub fn query_bar(props: &QueryBarProps) -> Html {
                 // Never the browser's clearing of the box: only the list closes.
                 "Escape" => {
                     e.prevent_default();
-                    suggestions.set(None);
+                    close();
                 }
                 // What is typed runs, as typed, at once.
                 "Enter" => {
                     e.prevent_default();
-                    suggestions.set(None);
+                    close();
                     run((*text).clone(), 0);
                 }
                 "ArrowDown" if suggestions.is_none() => {
@@ -386,8 +396,8 @@ pub fn query_bar(props: &QueryBarProps) -> Html {
         })
     };
     let on_blur = {
-        let suggestions = suggestions.clone();
-        Callback::from(move |_: FocusEvent| suggestions.set(None))
+        let close = close.clone();
+        Callback::from(move |_: FocusEvent| close())
     };
     let list_id = "query-suggestions";
     let list = suggestions.as_ref().map(|open| {
