@@ -47,16 +47,13 @@ fn load() -> Session {
     let mut files = Vec::new();
     for dir in ["real", "orgs", "seed", "wrappers"] {
         for path in support::all_files(&root.join(dir)) {
-            let name = path
-                .strip_prefix(&root)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            if name.ends_with(".md") {
-                continue;
-            }
+            // (all_files leaves the Markdown notes out.)
             files.push(InputFile {
-                path: name,
+                path: path
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
                 bytes: std::fs::read(&path).unwrap(),
                 read_error: None,
             });
