@@ -91,6 +91,25 @@ test('the trail: summary, coverage map with its one gap, chain notes, and each e
   assert.deepEqual(log.errors, []);
 });
 
+test('the Events tab draws its rows before the signatures are checked, then fills in the integrity facet and the vouches', async () => {
+  const { page, log } = await env.open();
+  await loadFolder(page, 'edited-log');
+  // Never opened the Integrity tab: the Events tab asks for the validation itself.
+  const facet = '[data-testid=facet][data-field=integrity]';
+  await page.waitForSelector(facet);
+  assert.equal(await page.locator('[data-testid=facet-pending]').count(), 0);
+  const counts = await page.$$eval(`${facet} [data-testid=facet-value]`, (els) => els.map((e) => `${e.dataset.value}=${e.dataset.count}`));
+  assert.deepEqual(counts, ['vouched=12', 'not-vouched=6', 'altered=2']);
+  // The rows were refreshed with the vouches: the edited file's event says so.
+  await page.click('[data-testid=event-row][data-event-id^="us-east-1-0110-"]');
+  await page.waitForSelector('[data-testid=detail-integrity][data-state=altered]');
+  // And the field answers in the query language.
+  await page.fill('[data-testid=query]', 'integrity:altered');
+  await page.press('[data-testid=query]', 'Enter');
+  await page.waitForSelector('[data-testid=match-count][data-count="2"]');
+  assert.deepEqual(log.errors, []);
+});
+
 test('chain gaps and restarts are said with their time span', async () => {
   const { page } = await env.open();
   await loadFolder(page, 'missing-digest');

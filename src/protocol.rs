@@ -60,6 +60,9 @@ pub enum Request {
         field: Option<String>,
         prefix: String,
     },
+    /// Validate the digests against everything loaded, if not done since it changed
+    /// (the Events tab asks once its first answer says the integrity facet is pending).
+    Validate,
     /// Digest validation of everything loaded, and the coverage map (rerun whenever
     /// files, keys or head-object files have arrived since).
     Integrity,
@@ -160,6 +163,10 @@ pub enum Response {
     Suggest {
         items: Vec<(String, u32)>,
     },
+    /// The digests are validated: rows and the integrity facet answer for the data now.
+    Validated {
+        generation: u32,
+    },
     Integrity {
         generation: u32,
         report: Box<crate::integrity::Report>,
@@ -194,6 +201,7 @@ impl Request {
             Request::Export(_) => "Export",
             Request::Locate(_) => "Locate",
             Request::Suggest { .. } => "Suggest",
+            Request::Validate => "Validate",
             Request::Integrity => "Integrity",
             Request::Vouch { .. } => "Vouch",
         }
@@ -216,6 +224,7 @@ impl Response {
             Response::LoadFilter { .. } => "LoadFilter",
             Response::Located { .. } => "Located",
             Response::Suggest { .. } => "Suggest",
+            Response::Validated { .. } => "Validated",
             Response::Integrity { .. } => "Integrity",
             Response::Vouch { .. } => "Vouch",
             Response::OverBudget { .. } => "OverBudget",

@@ -439,7 +439,24 @@ fn each_event_carries_its_file_state_as_a_facet_and_a_query_field() {
             },
         )
     };
+    // The first answer does not wait for the signatures: the facet is pending and the
+    // rows say nothing yet; validation is the page's next request.
+    let first = ask(&mut session, "");
+    assert_eq!(first.pending, [Facet::Integrity]);
+    assert!(first.facets.iter().all(|f| f.facet != Facet::Integrity));
+    assert!(session.rows(0, 20).iter().all(|r| r.vouch.is_none()));
+    let validated = session.handle(trailglass::protocol::Request::Validate);
+    assert!(
+        matches!(validated, trailglass::protocol::Response::Validated { .. }),
+        "{}",
+        validated.name()
+    );
     let all = ask(&mut session, "");
+    assert!(all.pending.is_empty());
+    assert_eq!(all.total, first.total);
+    let rows = session.rows(0, 20);
+    assert_eq!(rows.len(), 20);
+    assert!(rows.iter().all(|r| r.vouch.is_some()), "{rows:?}");
     let facet = all
         .facets
         .iter()
@@ -457,6 +474,11 @@ fn each_event_carries_its_file_state_as_a_facet_and_a_query_field() {
     );
     assert_eq!(ask(&mut session, "integrity:altered").total, 2);
     assert_eq!(ask(&mut session, "-integrity:vouched").total, 8);
+
+    // A query that names the field is answered validated, with no wait in between.
+    let mut fresh = load("edited-log");
+    let altered = ask(&mut fresh, "integrity:altered");
+    assert_eq!((altered.total, altered.pending.len()), (2, 0));
 
     // Without any digest loaded, no event has a value (the facet stays empty).
     let mut plain = Session::default();

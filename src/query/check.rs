@@ -64,6 +64,15 @@ pub fn unknown_fields(text: &str, ast: &Ast, known: &[String], extra: &[&str]) -
     notes
 }
 
+/// Whether the query names a field read from `column` (by any of its aliases).
+pub fn names_column(ast: &Ast, column: crate::store::Column) -> bool {
+    let mut fields = Vec::new();
+    collect(ast, &mut fields);
+    fields
+        .into_iter()
+        .any(|f| field::resolve(f) == Target::Column(column))
+}
+
 fn collect<'a>(ast: &'a Ast, out: &mut Vec<&'a Field>) {
     match ast {
         Ast::All | Ast::Text { .. } => {}

@@ -135,7 +135,7 @@ mod suggest;
 mod tests;
 
 pub use ast::{Ast, Bound, Field, Value};
-pub use check::{unknown_fields, QueryNote};
+pub use check::{names_column, unknown_fields, QueryNote};
 pub use error::{QueryError, QueryErrorKind, MAX_DEPTH};
 pub use eval::{filter, filter_into, filter_within, filter_within_into, retain_matching};
 pub use field::{aliases, parse_number, time_span};

@@ -117,6 +117,12 @@ impl Session {
                 offset,
                 total: self.view.ids(&self.store).len() as u32,
             },
+            Request::Validate => {
+                self.validated();
+                Response::Validated {
+                    generation: self.generation,
+                }
+            }
             Request::Integrity => Response::Integrity {
                 generation: self.generation,
                 report: Box::new(self.integrity().clone()),
@@ -170,7 +176,7 @@ impl Session {
             return Vec::new();
         }
         self.watch.refresh(&self.store, self.data_version);
-        self.validated();
+        let settled = self.integrity_settled();
         let page = self
             .view
             .page(&self.store, offset as usize, len.min(MAX_ROWS) as usize);
@@ -179,7 +185,7 @@ impl Session {
                 let mut row = self.store.row(id)?;
                 row.file = self.file_path(id);
                 row.rules = self.watch.names_matching(id);
-                row.vouch = self.vouch(id);
+                row.vouch = settled.then(|| self.vouch(id));
                 Some(row)
             })
             .collect()
@@ -233,6 +239,16 @@ impl Session {
             Some(file) => vouch.get(file.0 as usize).cloned().unwrap_or_default(),
             None => crate::integrity::Vouch::NotVouched,
         }
+    }
+
+    /// Whether the integrity column and the vouches answer for the data loaded now:
+    /// validated since it last changed, or nothing to validate. Validation is the costly
+    /// part of a load with digests (an RSA signature each), so the Events tab's first
+    /// answer does not wait for it unless its query names the integrity field; the
+    /// page asks for it next ([`Request::Validate`]) and then asks again.
+    fn integrity_settled(&self) -> bool {
+        self.evidence.is_empty()
+            || matches!(&self.integrity, Some((v, _, _)) if *v == self.data_version)
     }
 
     /// Validates if the data changed, and writes each event's integrity column (only
@@ -452,13 +468,23 @@ impl Session {
         scope: ViewFilter,
         query: &TimelineQuery,
     ) -> crate::timeline::TimelineAnswer {
-        self.validated();
+        use crate::timeline::Facet;
+        let names_integrity = crate::query::parse(&query.query)
+            .is_ok_and(|ast| crate::query::names_column(&ast, crate::store::Column::Integrity));
+        if names_integrity {
+            self.validated();
+        }
         let version = self.data_version;
         if !self.view.has_scope(&scope, version) {
             let ids = self.scope_ids(&scope);
             self.view.set_scope(scope, version, ids);
         }
-        let answer = self.view.run(&self.store, query);
+        let mut answer = self.view.run(&self.store, query);
+        if !self.integrity_settled() {
+            // Counted from an old validation (or none): not an answer yet.
+            answer.facets.retain(|f| f.facet != Facet::Integrity);
+            answer.pending.push(Facet::Integrity);
+        }
         self.generation += 1;
         answer
     }

@@ -107,9 +107,10 @@ pub struct Row {
     /// The file it was read from (filled by the session; the first, for a duplicate).
     #[serde(default)]
     pub file: String,
-    /// What the loaded digests say about the event's file (filled by the session).
+    /// What the loaded digests say about the event's file (filled by the session;
+    /// `None` while the digests are still being validated).
     #[serde(default)]
-    pub vouch: Vouch,
+    pub vouch: Option<Vouch>,
 }
 
 /// Counts for the load summary.
@@ -401,7 +402,7 @@ impl Store {
             event_type: text(Column::EventType),
             summary_only: self.summary_only[i],
             file: String::new(),
-            vouch: Vouch::NotVouched,
+            vouch: None,
         })
     }
 

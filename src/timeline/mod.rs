@@ -77,6 +77,10 @@ pub struct TimelineAnswer {
     pub warnings: Vec<crate::query::QueryNote>,
     pub histogram: Histogram,
     pub facets: Vec<FacetCounts>,
+    /// Facets whose values are still being worked out (the integrity facet while the
+    /// digests are validated): counted once the page asks again.
+    #[serde(default)]
+    pub pending: Vec<Facet>,
 }
 
 /// Values listed per facet.
@@ -253,6 +257,7 @@ impl Timeline {
             warnings: Vec::new(),
             histogram: hist,
             facets,
+            pending: Vec::new(),
         }
     }
 

@@ -133,6 +133,7 @@ fn event_detail(props: &EventDetailProps) -> Html {
         CopyState::Copied => ("Copied", "copied"),
         CopyState::Failed => ("Copy failed (clipboard unavailable)", "failed"),
     };
+    let vouch_state = row.vouch.as_ref().map_or("checking", Vouch::as_str);
     html! {
         <section class="detail" aria-label="Event detail" data-testid="detail" data-event-id={row.event_id.clone()}>
             <h2>{&row.name}</h2>
@@ -148,11 +149,12 @@ fn event_detail(props: &EventDetailProps) -> Html {
             }
             if !row.error_code.is_empty() { <p class="error">{"Error: "}{&row.error_code}</p> }
             if row.summary_only { <p class="muted">{"From a CSV export: summary only."}</p> }
-            <p class={classes!("vouch", row.vouch.as_str())} data-testid="detail-integrity" data-state={row.vouch.as_str()}>
+            <p class={classes!("vouch", vouch_state)} data-testid="detail-integrity" data-state={vouch_state}>
                 { match &row.vouch {
-                    Vouch::Vouched { digest } => format!("Its log file is vouched for by digest {digest}"),
-                    Vouch::Altered { digest } => format!("Its log file was altered: it does not match digest {digest} (or has bytes after the hashed part)"),
-                    Vouch::NotVouched => "Its file is not vouched for by any valid loaded digest".to_owned(),
+                    Some(Vouch::Vouched { digest }) => format!("Its log file is vouched for by digest {digest}"),
+                    Some(Vouch::Altered { digest }) => format!("Its log file was altered: it does not match digest {digest} (or has bytes after the hashed part)"),
+                    Some(Vouch::NotVouched) => "Its file is not vouched for by any valid loaded digest".to_owned(),
+                    None => "Checking its file against the loaded digests…".to_owned(),
                 } }
             </p>
             <PartOf links={props.part_of.clone()} on_show_events={props.on_show_events.clone()} />

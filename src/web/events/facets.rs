@@ -13,6 +13,9 @@ use crate::timeline::{Facet, FacetCounts};
 #[derive(Properties, PartialEq)]
 pub struct FacetsProps {
     pub facets: Rc<Vec<FacetCounts>>,
+    /// Facets still being worked out (integrity, while the digests are validated).
+    #[prop_or_default]
+    pub pending: Vec<Facet>,
     /// (facet, value, exclude): switch that choice.
     pub on_toggle: Callback<(Facet, String, bool)>,
 }
@@ -22,6 +25,12 @@ pub fn facets_panel(props: &FacetsProps) -> Html {
     html! {
         <section class="facets" data-testid="facets" aria-label="Facets">
             { for props.facets.iter().map(|f| facet_group(f, &props.on_toggle)) }
+            { for props.pending.iter().map(|f| html! {
+                <div class="facet pending" data-testid="facet-pending" data-field={f.field()} aria-busy="true">
+                    <span class="facet-label">{f.label()}</span>
+                    <p class="muted">{"Checking the digests…"}</p>
+                </div>
+            }) }
         </section>
     }
 }

@@ -72,6 +72,9 @@ struct Answer {
 struct Events {
     view: ViewState,
     answer: Option<Rc<Answer>>,
+    /// Bumped when the worker has validated the digests an answer left pending: the
+    /// same question is asked again for the counts and vouches that waited on it.
+    validated: u32,
 }
 
 /// What a component (or the engine, with an answer) asks of the Events tab.
@@ -95,6 +98,8 @@ enum Intent {
     FromAddress(ViewState),
     /// The worker's answer to the question it was asked for.
     Answered(Answer),
+    /// The digests an answer left pending are validated.
+    Validated,
 }
 
 impl Reducible for Events {
@@ -138,6 +143,7 @@ impl Reducible for Events {
             Intent::Columns(columns) => s.columns = columns,
             Intent::FromAddress(view) => *s = view,
             Intent::Answered(answer) => next.answer = Some(Rc::new(answer)),
+            Intent::Validated => next.validated += 1,
         }
         Rc::new(next)
     }
@@ -161,12 +167,14 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
     let events = use_reducer(|| Events {
         view: ViewState::read(&hash_items()),
         answer: None,
+        validated: 0,
     });
     let state = &events.view;
     let draft = use_state(|| Draft::Current);
 
-    // Ask the worker whenever the question changes. Answers come back in order, so the
-    // last one set is the last question's.
+    // Ask the worker whenever the question changes (or validation brought what an answer
+    // left pending). Answers come back in order, so the last one set is the last
+    // question's.
     let key: AnswerKey = (
         props.data_generation,
         state.query.clone(),
@@ -176,7 +184,7 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
     );
     {
         let (engine, dispatcher) = (props.engine.clone(), events.dispatcher());
-        use_effect_with(key.clone(), move |key| {
+        use_effect_with((key.clone(), events.validated), move |(key, _)| {
             let (_, query, time, descending, sort) = key.clone();
             let query = TimelineQuery {
                 query,
@@ -188,6 +196,7 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
             spawn_local(async move {
                 // The table's first page comes with the answer: one round trip.
                 if let Ok(mut a) = engine.timeline(ViewFilter::All, query, PAGE).await {
+                    let pending = !a.answer.pending.is_empty();
                     // Moved out, not cloned: the page kept two copies of every answer's
                     // facets and histogram.
                     dispatcher.dispatch(Intent::Answered(Answer {
@@ -198,6 +207,12 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
                         first_rows: Rc::new(a.rows),
                         answer: Rc::from(a.answer),
                     }));
+                    // The table is drawn; the digests' signatures are checked next, and
+                    // the question asked again (the worker answers in order, so a query
+                    // typed meanwhile waits for the validation, never the first rows).
+                    if pending && engine.validate().await.is_ok() {
+                        dispatcher.dispatch(Intent::Validated);
+                    }
                 }
             });
         });
@@ -338,7 +353,7 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
             <SqlPanel query={state.query.clone()} time={state.time} ledger={props.ledger.clone()} />
             <HistogramView histogram={Rc::clone(histogram)} range={state.time} on_range={on_range} />
             <div class="timeline-body">
-                <FacetsPanel facets={Rc::clone(facets)} on_toggle={on_toggle} />
+                <FacetsPanel facets={Rc::clone(facets)} pending={answer.pending.clone()} on_toggle={on_toggle} />
                 <EventTable engine={props.engine.clone()} total={answer.total}
                             generation={(*generation).max(props.rows_generation)}
                             first_rows={(*generation >= props.rows_generation).then(|| Rc::clone(first_rows))}

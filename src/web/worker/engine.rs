@@ -227,6 +227,16 @@ impl Engine {
         .await
     }
 
+    /// Validates the digests against everything loaded (if not done since it changed):
+    /// the worker's generation after.
+    pub async fn validate(&self) -> Result<u32, EngineError> {
+        self.call(Request::Validate, |r| match r {
+            Response::Validated { generation } => Ok(generation),
+            other => Err(other),
+        })
+        .await
+    }
+
     /// Digest validation of everything loaded.
     pub async fn integrity(&self) -> Result<Report, EngineError> {
         self.call(Request::Integrity, |r| match r {
