@@ -1,11 +1,13 @@
 //! The histogram chart's arithmetic, kept pure so it is tested natively: time labels that
 //! suit the bucket size, tick positions, a brushed span of the chart snapped to bucket
-//! edges, zooming out, and widening a range to take in the events set aside.
+//! edges, the keyboard brush's moves, zooming out, and widening a range to take in the
+//! events set aside.
 //!
 //! Every function takes the [`Histogram`](crate::timeline::Histogram)'s `start`, `bucket_ms` and
 //! bucket count as plain numbers and never panics, whatever they are (a default
 //! histogram has `bucket_ms == 0`).
 
+use crate::display;
 use crate::time::{format_iso, EpochMillis, DAY, HOUR, MINUTE, SECOND};
 
 /// How finely times are written: enough to tell one bucket edge from the next.
@@ -226,6 +228,111 @@ pub fn snap_buckets(buckets: usize, a: f64, b: f64) -> Option<(usize, usize)> {
     Some((i.min(j), i.max(j) + 1))
 }
 
+/// A keyboard brush: the bucket the cursor is on, and the bucket the selection was
+/// started from (the same bucket when nothing is selected beyond the cursor).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyBrush {
+    pub anchor: usize,
+    pub cursor: usize,
+}
+
+/// A key that moves the keyboard brush's cursor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BrushKey {
+    /// One bucket earlier.
+    Left,
+    /// One bucket later.
+    Right,
+    /// The first bucket.
+    Home,
+    /// The last bucket.
+    End,
+}
+
+impl BrushKey {
+    /// The brush key a `KeyboardEvent.key` names, if any.
+    pub fn from_key(key: &str) -> Option<BrushKey> {
+        match key {
+            "ArrowLeft" => Some(BrushKey::Left),
+            "ArrowRight" => Some(BrushKey::Right),
+            "Home" => Some(BrushKey::Home),
+            "End" => Some(BrushKey::End),
+            _ => None,
+        }
+    }
+}
+
+impl KeyBrush {
+    /// The buckets selected, as `lo..hi`, kept within a chart of `buckets` (a chart
+    /// redrawn with fewer buckets clamps the brush rather than dropping it). `None`
+    /// without buckets.
+    pub fn buckets(self, buckets: usize) -> Option<(usize, usize)> {
+        let last = buckets.checked_sub(1)?;
+        let (a, c) = (self.anchor.min(last), self.cursor.min(last));
+        Some((a.min(c), a.max(c) + 1))
+    }
+
+    /// The cursor's bucket, kept within a chart of `buckets`.
+    pub fn cursor_in(self, buckets: usize) -> Option<usize> {
+        buckets.checked_sub(1).map(|last| self.cursor.min(last))
+    }
+}
+
+/// Where `key` leaves a keyboard brush on a chart of `buckets`. Without a brush the
+/// cursor appears on the first bucket (`Right`, `Home`) or the last (`Left`, `End`).
+/// With `extend` (Shift held) the anchor stays and the selection grows or shrinks to the
+/// cursor; without it the selection collapses onto the cursor. `None` without buckets.
+pub fn move_brush(
+    brush: Option<KeyBrush>,
+    buckets: usize,
+    key: BrushKey,
+    extend: bool,
+) -> Option<KeyBrush> {
+    let last = buckets.checked_sub(1)?;
+    let Some(b) = brush else {
+        let at = match key {
+            BrushKey::Right | BrushKey::Home => 0,
+            BrushKey::Left | BrushKey::End => last,
+        };
+        return Some(KeyBrush {
+            anchor: at,
+            cursor: at,
+        });
+    };
+    let (anchor, cursor) = (b.anchor.min(last), b.cursor.min(last));
+    let cursor = match key {
+        BrushKey::Left => cursor.saturating_sub(1),
+        BrushKey::Right => (cursor + 1).min(last),
+        BrushKey::Home => 0,
+        BrushKey::End => last,
+    };
+    Some(KeyBrush {
+        anchor: if extend { anchor } else { cursor },
+        cursor,
+    })
+}
+
+/// What the keyboard brush says of buckets `lo..hi` of a chart, holding `events`: their
+/// time span and count, with the number of bars when it is more than one:
+/// `2020-09-16 21:00 – 22:00 UTC: 12 events`,
+/// `2020-09-16 21:00 – 23:00 UTC (2 bars): 1,204 events`.
+pub fn brush_text(
+    start: EpochMillis,
+    bucket_ms: i64,
+    (lo, hi): (usize, usize),
+    events: u64,
+) -> String {
+    let (from, to) = bucket_edges(start, bucket_ms, lo, hi);
+    let bars = hi.saturating_sub(lo);
+    let noun = if events == 1 { "event" } else { "events" };
+    let span = range_label(from, to, bucket_ms);
+    if bars > 1 {
+        format!("{span} ({bars} bars): {} {noun}", display::count(events))
+    } else {
+        format!("{span}: {} {noun}", display::count(events))
+    }
+}
+
 /// `[from, to)` twice as wide around the same centre.
 pub fn zoom_out((from, to): (EpochMillis, EpochMillis)) -> (EpochMillis, EpochMillis) {
     let width = to.saturating_sub(from).max(1);
@@ -355,6 +462,74 @@ mod tests {
         assert_eq!(snap(SEP16, HOUR, 1, 0.1, 0.9), Some((SEP16, SEP16 + HOUR)));
         assert_eq!(snap_buckets(10, 0.35, 0.15), Some((1, 4)));
         assert_eq!(snap_buckets(0, 0.35, 0.15), None);
+    }
+
+    #[test]
+    fn the_keyboard_brush_moves_extends_and_stays_on_the_chart() {
+        use BrushKey::{End, Home, Left, Right};
+        let at = |anchor, cursor| Some(KeyBrush { anchor, cursor });
+        // Appears at either end.
+        assert_eq!(move_brush(None, 10, Right, false), at(0, 0));
+        assert_eq!(move_brush(None, 10, Home, true), at(0, 0));
+        assert_eq!(move_brush(None, 10, Left, false), at(9, 9));
+        assert_eq!(move_brush(None, 10, End, false), at(9, 9));
+        // Moves one bucket, and stops at the edges.
+        assert_eq!(move_brush(at(3, 3), 10, Right, false), at(4, 4));
+        assert_eq!(move_brush(at(0, 0), 10, Left, false), at(0, 0));
+        assert_eq!(move_brush(at(9, 9), 10, Right, false), at(9, 9));
+        // Shift keeps the anchor; a plain move collapses the selection onto the cursor.
+        assert_eq!(move_brush(at(3, 3), 10, Right, true), at(3, 4));
+        assert_eq!(move_brush(at(3, 4), 10, Right, true), at(3, 5));
+        assert_eq!(move_brush(at(3, 5), 10, Left, false), at(4, 4));
+        assert_eq!(move_brush(at(3, 3), 10, Left, true), at(3, 2));
+        assert_eq!(move_brush(at(3, 3), 10, End, true), at(3, 9));
+        assert_eq!(move_brush(at(3, 3), 10, Home, false), at(0, 0));
+        // A chart redrawn with fewer buckets clamps the brush.
+        assert_eq!(move_brush(at(8, 12), 5, Left, true), at(4, 3));
+        assert_eq!(move_brush(at(0, 0), 0, Right, false), None);
+        assert_eq!(move_brush(None, 0, End, false), None);
+        assert_eq!(move_brush(None, 1, Right, true), at(0, 0));
+        assert_eq!(move_brush(at(0, 0), 1, Right, true), at(0, 0));
+        assert_eq!(BrushKey::from_key("ArrowLeft"), Some(Left));
+        assert_eq!(BrushKey::from_key("ArrowUp"), None);
+    }
+
+    #[test]
+    fn the_keyboard_brush_selects_whole_buckets_either_way() {
+        let b = |anchor, cursor| KeyBrush { anchor, cursor };
+        assert_eq!(b(3, 5).buckets(10), Some((3, 6)));
+        assert_eq!(b(5, 3).buckets(10), Some((3, 6)));
+        assert_eq!(b(4, 4).buckets(10), Some((4, 5)));
+        assert_eq!(b(2, 30).buckets(10), Some((2, 10)));
+        assert_eq!(b(2, 3).buckets(0), None);
+        assert_eq!(b(7, 30).cursor_in(10), Some(9));
+        assert_eq!(b(0, 0).cursor_in(0), None);
+        // The same edges as a pointer brush over the same buckets.
+        let (lo, hi) = b(6, 4).buckets(10).unwrap();
+        assert_eq!(
+            Some(bucket_edges(SEP16, HOUR, lo, hi)),
+            snap(SEP16, HOUR, 10, 0.45, 0.65)
+        );
+        assert_eq!(
+            bucket_edges(SEP16, HOUR, lo, hi),
+            (SEP16 + 4 * HOUR, SEP16 + 7 * HOUR)
+        );
+    }
+
+    #[test]
+    fn the_keyboard_brush_says_its_span_and_count() {
+        assert_eq!(
+            brush_text(SEP16, HOUR, (0, 1), 12),
+            "2020-09-16 21:00 – 22:00 UTC: 12 events"
+        );
+        assert_eq!(
+            brush_text(SEP16, HOUR, (1, 3), 1204),
+            "2020-09-16 22:00 – 2020-09-17 00:00 UTC (2 bars): 1,204 events"
+        );
+        assert_eq!(
+            brush_text(SEP16, HOUR, (2, 3), 1),
+            "2020-09-16 23:00 – 2020-09-17 00:00 UTC: 1 event"
+        );
     }
 
     #[test]

@@ -1,17 +1,19 @@
 //! The timeline's histogram: events per time bucket as bars (reads grey, writes blue,
-//! errors red), with a brush to pick a time range, zoom buttons, and notes for the events
-//! left beside the chart (outside the range, outliers, or without a time).
+//! errors red), with a brush to pick a time range (by pointer, or by keyboard: ← → move a
+//! one-bar cursor, Shift extends, Enter applies, Escape cancels), zoom buttons, and notes
+//! for the events left beside the chart (outside the range, outliers, or without a time).
 //!
 //! It only draws a [`Histogram`] and reports ranges through `on_range`; the arithmetic
-//! (labels, ticks, snapping, zooming) is [`crate::present::axis`], tested natively.
+//! (labels, ticks, snapping, the keyboard brush, zooming) is [`crate::present::axis`],
+//! tested natively.
 
 use std::rc::Rc;
 
-use web_sys::{Element, PointerEvent};
+use web_sys::{Element, KeyboardEvent, PointerEvent};
 use yew::prelude::*;
 
 use crate::display;
-use crate::present::axis::{self, Side};
+use crate::present::axis::{self, BrushKey, KeyBrush, Side};
 use crate::timeline::{Bucket, Histogram};
 
 /// The chart's height in viewBox units (bars are scaled to it; the width is one unit
@@ -46,6 +48,8 @@ pub fn histogram_view(props: &HistogramProps) -> Html {
     // The brush lives in a RefCell, not in state: pointer events can arrive faster than
     // renders, and pointerup must see the latest move.
     let drag = use_mut_ref(|| None::<Drag>);
+    // The keyboard brush, in a RefCell for the same reason (held keys repeat fast).
+    let keys = use_mut_ref(|| None::<KeyBrush>);
     let redraw = use_force_update();
     // Folded, only the head line shows: room for the table at 200% zoom or on a phone.
     let folded = use_state(|| false);
@@ -58,10 +62,12 @@ pub fn histogram_view(props: &HistogramProps) -> Html {
 
     let on_down = {
         let (chart, drag, redraw) = (chart.clone(), Rc::clone(&drag), redraw.clone());
+        let keys = Rc::clone(&keys);
         Callback::from(move |e: PointerEvent| {
             if e.button() != 0 || n == 0 {
                 return;
             }
+            keys.borrow_mut().take();
             let Some(svg) = chart.cast::<Element>() else {
                 return;
             };
@@ -117,6 +123,67 @@ pub fn histogram_view(props: &HistogramProps) -> Html {
             }
         })
     };
+
+    let on_key = {
+        let (keys, redraw) = (Rc::clone(&keys), redraw.clone());
+        let (on_range, start, bucket_ms) = (props.on_range.clone(), h.start, h.bucket_ms);
+        Callback::from(move |e: KeyboardEvent| {
+            if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                return;
+            }
+            let key = e.key();
+            if let Some(k) = BrushKey::from_key(&key) {
+                e.prevent_default();
+                let mut slot = keys.borrow_mut();
+                let next = axis::move_brush(*slot, n, k, e.shift_key());
+                if next != *slot {
+                    *slot = next;
+                    drop(slot);
+                    redraw.force_update();
+                }
+                return;
+            }
+            match key.as_str() {
+                "Enter" => {
+                    let Some(b) = keys.borrow_mut().take() else {
+                        return;
+                    };
+                    e.prevent_default();
+                    redraw.force_update();
+                    if let Some((lo, hi)) = b.buckets(n) {
+                        on_range.emit(Some(axis::bucket_edges(start, bucket_ms, lo, hi)));
+                    }
+                }
+                // Only the brush: not the detail pane too.
+                "Escape" if keys.borrow_mut().take().is_some() => {
+                    e.prevent_default();
+                    e.stop_propagation();
+                    redraw.force_update();
+                }
+                _ => {}
+            }
+        })
+    };
+    // Leaving the chart drops an unapplied keyboard brush.
+    let on_leave = {
+        let (keys, redraw) = (Rc::clone(&keys), redraw.clone());
+        Callback::from(move |_: FocusEvent| {
+            if keys.borrow_mut().take().is_some() {
+                redraw.force_update();
+            }
+        })
+    };
+    let key_brush = (*keys.borrow()).and_then(|b| Some((b.buckets(n)?, b.cursor_in(n)?)));
+    let key_text = key_brush.map(|(sel, _)| {
+        let events: u64 = h
+            .buckets
+            .get(sel.0..sel.1)
+            .unwrap_or_default()
+            .iter()
+            .map(|b| u64::from(b.total))
+            .sum();
+        axis::brush_text(h.start, h.bucket_ms, sel, events)
+    });
 
     let range = props.range;
     let zoom_out = {
@@ -182,15 +249,23 @@ pub fn histogram_view(props: &HistogramProps) -> Html {
             <div class="histogram-plot">
                 { y_axis(h) }
                 <div class="histogram-area">
+                    // A slider over the bars: screen readers hear the cursor's bar (its time
+                    // span and count) as the value, and pass the arrow keys through.
                     <svg class="histogram-chart" data-testid="histogram-chart" ref={chart}
                          viewBox={format!("0 0 {n} {HEIGHT}")} preserveAspectRatio="none"
-                         width="100%" height="96" role="img"
-                         aria-label="Events over time: drag across the bars to choose a time range"
+                         width="100%" height="96" tabindex="0" role="slider"
+                         aria-label="Events over time: ← → choose a bar, Shift with ← → selects several, \
+                                     Home and End go to the first and last, Enter shows that time range, \
+                                     Escape cancels; or drag across the bars"
+                         aria-valuemin="0" aria-valuemax={(n - 1).to_string()}
+                         aria-valuenow={key_brush.map_or(0, |(_, c)| c).to_string()}
+                         aria-valuetext={key_text.clone().unwrap_or_else(|| "No bar chosen: press → to choose one".into())}
                          onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up}
-                         onpointercancel={on_cancel}>
+                         onpointercancel={on_cancel} onkeydown={on_key} onfocusout={on_leave}>
                         { grid(h) }
                         { for h.buckets.iter().enumerate().map(|(i, &b)| bar(h, i, b, top)) }
                         { brush.map(|d| brush_rect(h, d)).unwrap_or_default() }
+                        { key_brush.map(|(sel, cursor)| key_rects(h, sel, cursor)).unwrap_or_default() }
                     </svg>
                     { x_axis(h) }
                     if total == 0 {
@@ -215,6 +290,12 @@ pub fn histogram_view(props: &HistogramProps) -> Html {
                     <span class="key errors">{"errors"}</span>
                 </span>
                 { timeless.unwrap_or_default() }
+                if let Some(text) = key_text {
+                    // Seen, not heard: the chart's value already says it.
+                    <span class="histogram-keys" data-testid="histogram-keys" aria-hidden="true">
+                        {format!("{text} · Enter: show · Esc: cancel")}
+                    </span>
+                }
                 <span class="histogram-tools">
                     <button class="button small" data-testid="zoom-out" disabled={range.is_none()}
                             title="Double the time range around its centre" onclick={zoom_out}>{"Zoom out"}</button>
@@ -349,5 +430,30 @@ fn brush_rect(h: &Histogram, d: Drag) -> Html {
     html! {
         <rect class="brush" data-testid="histogram-brush" data-from={from.to_string()} data-to={to.to_string()}
               x={lo.to_string()} width={(hi - lo).to_string()} y="0" height={HEIGHT.to_string()} />
+    }
+}
+
+/// The keyboard brush: the buckets selected `lo..hi` (shaded) and the cursor's bucket
+/// (outlined), each with its edges and count for tests.
+fn key_rects(h: &Histogram, (lo, hi): (usize, usize), cursor: usize) -> Html {
+    let (from, to) = axis::bucket_edges(h.start, h.bucket_ms, lo, hi);
+    let count: u64 = h
+        .buckets
+        .get(lo..hi)
+        .unwrap_or_default()
+        .iter()
+        .map(|b| u64::from(b.total))
+        .sum();
+    let (cfrom, cto) = axis::bucket_edges(h.start, h.bucket_ms, cursor, cursor + 1);
+    html! {
+        <>
+            <rect class="key-brush" data-testid="histogram-selection" data-from={from.to_string()}
+                  data-to={to.to_string()} data-count={count.to_string()}
+                  x={lo.to_string()} width={(hi - lo).to_string()} y="0" height={HEIGHT.to_string()} />
+            <rect class="key-cursor" data-testid="histogram-cursor" data-index={cursor.to_string()}
+                  data-from={cfrom.to_string()} data-to={cto.to_string()}
+                  data-count={h.buckets.get(cursor).map_or(0, |b| b.total).to_string()}
+                  x={cursor.to_string()} width="1" y="0" height={HEIGHT.to_string()} />
+        </>
     }
 }

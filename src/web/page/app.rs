@@ -518,22 +518,64 @@ fn shortcut_help(props: &ShortcutHelpProps) -> Html {
             }
         });
     }
-    let rows = [
-        ("/", "Jump to the query box"),
-        ("Enter", "Run the query as typed"),
-        ("Tab", "Take the highlighted suggestion"),
-        ("↓ ↑", "Open or move through the suggestions"),
+    // (where, [(keys, what they do)]): the keys by the part of the page they work in.
+    let groups: [(&str, &[(&str, &str)]); 5] = [
         (
-            "Escape",
-            "Close the suggestions, the detail pane or this help",
+            "Anywhere",
+            &[
+                ("/", "Jump to the query box"),
+                ("?", "This help"),
+                ("Escape", "Close the detail pane or this help"),
+            ],
         ),
-        ("j / k, ↓ ↑", "Next / previous event in the table"),
         (
-            "PageDown / PageUp, Home / End",
-            "Move a page, or to the first or last event",
+            "Query box",
+            &[
+                ("Enter", "Run the query as typed"),
+                ("Tab", "Take the highlighted suggestion"),
+                ("↓ ↑", "Open or move through the suggestions"),
+                ("Escape", "Close the suggestions"),
+            ],
         ),
-        ("← →", "Previous / next tab, in the tab bar"),
-        ("?", "This help"),
+        (
+            "Histogram chart",
+            &[
+                ("← →", "Move the cursor one bar"),
+                ("Home / End", "To the first or last bar"),
+                (
+                    "Shift + ← → Home End",
+                    "Select several bars from where you started",
+                ),
+                ("Enter", "Show the chosen bars' time range"),
+                ("Escape", "Drop the keyboard selection"),
+            ],
+        ),
+        (
+            "Facets",
+            &[
+                (
+                    "↓ ↑, Home / End",
+                    "Next / previous value, or the first or last",
+                ),
+                (
+                    "Enter or Space",
+                    "Show only events with this value (again to undo)",
+                ),
+                ("x or Delete", "Hide events with this value (again to undo)"),
+                ("→ ←", "To the value's ⊘ (hide) button and back"),
+            ],
+        ),
+        (
+            "Event table and tab bar",
+            &[
+                ("j / k, ↓ ↑", "Next / previous event in the table"),
+                (
+                    "PageDown / PageUp, Home / End",
+                    "Move a page, or to the first or last event",
+                ),
+                ("← →", "Previous / next tab, in the tab bar"),
+            ],
+        ),
     ];
     html! {
         <div class="modal-backdrop" onclick={props.on_close.reform(|_| ())}>
@@ -543,9 +585,12 @@ fn shortcut_help(props: &ShortcutHelpProps) -> Html {
                 <h2 id="shortcuts-title">{"Keyboard shortcuts"}</h2>
                 <table>
                     <thead><tr><th scope="col">{"Keys"}</th><th scope="col">{"What they do"}</th></tr></thead>
-                    <tbody>
-                    { for rows.iter().map(|(k, v)| html! { <tr><td><kbd>{*k}</kbd></td><td>{*v}</td></tr> }) }
-                    </tbody>
+                    { for groups.iter().map(|(place, rows)| html! {
+                        <tbody>
+                            <tr><th scope="rowgroup" colspan="2" class="shortcut-group">{*place}</th></tr>
+                            { for rows.iter().map(|(k, v)| html! { <tr><td><kbd>{*k}</kbd></td><td>{*v}</td></tr> }) }
+                        </tbody>
+                    }) }
                 </table>
                 <button class="button" data-testid="shortcuts-close" onclick={props.on_close.reform(|_| ())}>{"Close"}</button>
             </div>
