@@ -14,6 +14,9 @@ const browser = await launch();
 const { page, log } = await openApp(browser.context, srv.url);
 const t0 = Date.now();
 await page.setInputFiles('[data-testid=folder-input]', dir);
+// Handing the browser the folder takes ~0.8 ms a file here (Playwright and Chromium
+// build the FileList before the page sees a change event): not the app's time.
+const picked = (Date.now() - t0) / 1000;
 await page.waitForSelector('[data-testid=load-status][data-state=done]', { state: 'attached', timeout: 900_000 });
 const load = (Date.now() - t0) / 1000;
 const events = await page.$eval('[data-testid=load-status]', (e) => e.dataset.events);
@@ -24,12 +27,13 @@ await page.waitForSelector('[data-testid=event-row]', { timeout: 900_000 });
 const rows = (Date.now() - t0) / 1000;
 const facet = '[data-testid=facet][data-field=integrity] [data-testid=facet-value]';
 let counted = '';
-if (await page.locator('[data-testid=tab-integrity]').count()) {
+const digests = walk(dir).some((f) => f.includes('CloudTrail-Digest'));
+if (digests && await page.locator('[data-testid=tab-integrity]').count()) {
   await page.waitForSelector(facet, { timeout: 900_000 });
   counted = `; integrity facet counted at ${((Date.now() - t0) / 1000).toFixed(2)} s`;
 }
-console.log(`${walk(dir).length} files, ${events} events loaded in ${load.toFixed(2)} s; first rows at ${rows.toFixed(2)} s${counted}`);
-if (await page.locator('[data-testid=tab-integrity]').count()) {
+console.log(`${walk(dir).length} files handed over in ${picked.toFixed(2)} s, ${events} events loaded in ${load.toFixed(2)} s (${(load - picked).toFixed(2)} s after); first rows at ${rows.toFixed(2)} s${counted}`);
+if (digests && await page.locator('[data-testid=tab-integrity]').count()) {
   const t1 = Date.now();
   await page.click('[data-testid=tab-integrity]');
   await page.waitForSelector('[data-testid=integrity-view][data-state=ready]', { state: 'attached', timeout: 900_000 });
