@@ -204,12 +204,7 @@ pub fn snap(
     a: f64,
     b: f64,
 ) -> Option<(EpochMillis, EpochMillis)> {
-    if buckets == 0 {
-        return None;
-    }
-    let (i, j) = (bucket_at(a, buckets), bucket_at(b, buckets));
-    let (lo, hi) = (i.min(j), i.max(j) + 1);
-    Some(bucket_edges(start, bucket_ms, lo, hi))
+    snap_buckets(buckets, a, b).map(|(lo, hi)| bucket_edges(start, bucket_ms, lo, hi))
 }
 
 /// `[from, to)` of buckets `lo..hi`.
