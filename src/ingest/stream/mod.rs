@@ -234,7 +234,7 @@ impl Streamer {
             if self.text.utf16 {
                 self.mode = Mode::Whole;
             } else if self.buf.len() > before || matches!(self.mode, Mode::Detect) {
-                self.note_head();
+                self.note_head(before);
                 self.advance(emit);
             }
         }
@@ -348,6 +348,7 @@ impl Streamer {
                 return;
             }
         }
+        let before = self.buf.len();
         self.text
             .push(bytes, &mut self.buf, &mut self.decode_issues);
         if self.text.utf16 {
@@ -355,7 +356,7 @@ impl Streamer {
             self.buf = String::new();
             return;
         }
-        self.note_head();
+        self.note_head(before);
         self.advance(emit);
     }
 
@@ -404,10 +405,14 @@ impl Streamer {
         ));
     }
 
-    /// How the text starts, for the "not a CloudTrail file" issue.
-    fn note_head(&mut self) {
-        if self.at.offset == 0 && self.head.chars().count() < 24 {
-            self.head = self.buf.chars().take(24).collect();
+    /// How the text starts, for the "not a CloudTrail file" issue: the first 24
+    /// characters, gathered from the text added to `buf` since `from` (lines already read
+    /// may have been drained from `buf` before the head was complete).
+    fn note_head(&mut self, from: usize) {
+        let have = self.head.chars().count();
+        if have < 24 {
+            let added = self.buf.get(from..).unwrap_or_default();
+            self.head.extend(added.chars().take(24 - have));
         }
     }
 
