@@ -16,6 +16,11 @@
 //! - Why lz4 (pure Rust `lz4_flex`): decompression ~4 GB/s natively, so a free-text scan of
 //!   every record pays little for it; deflate is ~1.6x smaller but ~5x slower to read
 //!   and ~6x slower to write (measured on generated and real trails, BENCHMARKS.md).
+//!
+//! Each sealed block also keeps a [`Sketch`] of the lowercased byte trigrams in its text,
+//! so a search for a word ([`RawStore::blocks_holding`]) skips the blocks that cannot
+//! hold it without decompressing them: a rare term (an access key id, an IP address)
+//! reads a few blocks instead of all of them.
 
 use std::cell::RefCell;
 use std::ops::{Deref, Range};
@@ -32,6 +37,17 @@ pub const CHUNK_BYTES: usize = 1 << 20;
 
 /// Decompressed blocks kept for repeated reads (the detail pane, a query's matches).
 const CACHED_BLOCKS: usize = 4;
+
+/// Bits in a block's trigram [`Sketch`].
+/// - Good (bigger): fewer false "maybe"s. A 64 KiB block of CloudTrail JSON holds 4,000
+///   (generated trails) to 16,000 (real, id-heavy ones) distinct trigrams, setting 39 %
+///   to 86 % of 8,192 bits; a needle passes a block it is not in only if all of its
+///   trigrams' bits are set, so a 12-character IP address (10 trigrams) reads 0.01 % to
+///   22 % of the blocks that lack it, an access key id 0.00 % to 7 %.
+/// - Bad (bigger): memory, 1/64 of the decompressed text at 8,192 bits (1 KiB a block,
+///   13 MB for a million generated events), and a longer scan per query.
+const SKETCH_BITS: usize = 8192;
+const SKETCH_WORDS: usize = SKETCH_BITS / 64;
 
 /// A stored text's id, dense from 0 in [`RawStore::push`] order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -58,12 +74,70 @@ struct Sealed {
     len: u32,
     /// Decompressed size (lz4 blocks do not record it).
     text_len: u32,
+    /// The text holds a `\u` escape, which may hide any character from a byte search: a
+    /// block with one is never skipped.
+    escapes: bool,
+}
+
+/// Which lowercased byte trigrams a block's text holds, hashed into [`SKETCH_BITS`] bits:
+/// a clear bit proves every trigram hashed to it absent, a set bit proves nothing.
+type Sketch = [u64; SKETCH_WORDS];
+
+/// The bit of a trigram (three bytes in the low 24 bits): Fibonacci hashing, whose top
+/// bits are well mixed.
+fn trigram_bit(window: u32) -> usize {
+    (window.wrapping_mul(0x9E37_79B1) >> (32 - SKETCH_BITS.trailing_zeros())) as usize
+}
+
+/// Sets the bit of every trigram of `text` (ASCII lowercased) in `sketch`; returns
+/// whether the text holds a `\u` escape.
+fn sketch_into(text: &[u8], sketch: &mut Sketch) -> bool {
+    const ESCAPE: u32 = u32::from_be_bytes([0, 0, b'\\', b'u']);
+    let mut window = 0u32;
+    let mut escapes = false;
+    for &b in text {
+        window = (window << 8 | u32::from(b.to_ascii_lowercase())) & 0xFF_FFFF;
+        // `\U` lowercases to `\u` too, and is not valid JSON: flagging it only costs a skip.
+        escapes |= window & 0xFFFF == ESCAPE;
+        // The first two windows are partial trigrams: extra bits, never missing ones.
+        let bit = trigram_bit(window);
+        sketch[bit / 64] |= 1 << (bit % 64);
+    }
+    escapes
+}
+
+/// Whether a sketch may hold `needle` (lowercased): true unless one of its trigrams is
+/// certainly absent. Needles under three bytes always may.
+fn may_hold(sketch: &Sketch, needle: &[u8]) -> bool {
+    needle.windows(3).all(|t| {
+        let window = u32::from_be_bytes([0, t[0], t[1], t[2]]);
+        let bit = trigram_bit(window);
+        sketch[bit / 64] >> (bit % 64) & 1 == 1
+    })
+}
+
+/// Which blocks a search must read ([`RawStore::blocks_holding`]).
+pub struct BlockFilter<'a> {
+    spans: &'a [Span],
+    /// By block id; the open block, past the end, is always read.
+    read: Vec<bool>,
+}
+
+impl BlockFilter<'_> {
+    /// Whether text `id` may hold the needles (false: certainly not).
+    pub fn may_hold(&self, id: RawId) -> bool {
+        self.spans
+            .get(id.0 as usize)
+            .is_none_or(|s| self.read.get(s.block.0 as usize).is_none_or(|&r| r))
+    }
 }
 
 #[derive(Default)]
 pub struct RawStore {
     spans: Vec<Span>,
     sealed: Vec<Sealed>,
+    /// By block id, one per sealed block.
+    sketches: Vec<Sketch>,
     chunks: Vec<Vec<u8>>,
     open: String,
     /// Most recently used first. `Rc`: a text handed out keeps its block alive after
@@ -135,10 +209,27 @@ impl RawStore {
         Some(RawText(Text::Block(self.block(span.block)?, range)))
     }
 
+    /// Which texts may hold every one of `needles` (lowercased bytes, found ignoring ASCII
+    /// case) once JSON escapes are decoded: the blocks whose sketch lacks a needle's
+    /// trigram, and have no `\u` escape, cannot.
+    pub fn blocks_holding(&self, needles: &[&[u8]]) -> BlockFilter<'_> {
+        let read = self
+            .sealed
+            .iter()
+            .zip(&self.sketches)
+            .map(|(sealed, sketch)| sealed.escapes || needles.iter().all(|n| may_hold(sketch, n)))
+            .collect();
+        BlockFilter {
+            spans: &self.spans,
+            read,
+        }
+    }
+
     /// Heap bytes held (capacities, not lengths: what the allocator gave out).
     pub fn heap_bytes(&self) -> usize {
         self.spans.capacity() * size_of::<Span>()
             + self.sealed.capacity() * size_of::<Sealed>()
+            + self.sketches.capacity() * size_of::<Sketch>()
             + self.chunks.iter().map(Vec::capacity).sum::<usize>()
             + self.chunks.capacity() * size_of::<Vec<u8>>()
             + self.open.capacity()
@@ -174,6 +265,9 @@ impl RawStore {
 
     fn seal(&mut self) {
         let compressed = lz4_flex::block::compress(self.open.as_bytes());
+        let mut sketch = [0; SKETCH_WORDS];
+        let escapes = sketch_into(self.open.as_bytes(), &mut sketch);
+        self.sketches.push(sketch);
         let fits = self
             .chunks
             .last()
@@ -192,6 +286,7 @@ impl RawStore {
             start: as_u32(chunk.len()),
             len: as_u32(compressed.len()),
             text_len: as_u32(self.open.len()),
+            escapes,
         });
         chunk.extend_from_slice(&compressed);
         self.open.clear();
@@ -312,6 +407,53 @@ mod tests {
             };
             assert_eq!(&*store.get(id).unwrap(), want, "text {i}");
         }
+    }
+
+    #[test]
+    fn searches_skip_only_blocks_that_cannot_hold_the_word() {
+        let mut store = RawStore::default();
+        let filler = |i: usize| {
+            format!(
+                "{{\"eventName\":\"DescribeInstances\",\"n\":{i},\"pad\":\"{}\"}}",
+                "xyz ".repeat(200)
+            )
+        };
+        let mut ids = Vec::new();
+        for i in 0..2000 {
+            let text = match i {
+                100 => r#"{"key":"AKIAIOSFODNN7EXAMPLE"}"#.to_string(),
+                900 => r#"{"key":"\u0041KIAIOSFODNN7EXAMPLE"}"#.to_string(),
+                _ => filler(i),
+            };
+            ids.push(store.push(&text));
+        }
+        assert!(store.sealed.len() > 20);
+        let block_of = |id: RawId| store.spans[id.0 as usize].block.0 as usize;
+        let open = ids
+            .iter()
+            .copied()
+            .find(|&id| block_of(id) == store.sealed.len());
+        let filter = store.blocks_holding(&[b"akiaiosfodnn7example"]);
+        let read: Vec<RawId> = ids
+            .iter()
+            .copied()
+            .filter(|&id| filter.may_hold(id))
+            .collect();
+        // The block of the plain key, the block with an escape, the open block: nothing else.
+        let mut blocks: Vec<usize> = read.iter().map(|&id| block_of(id)).collect();
+        blocks.dedup();
+        assert!(blocks.contains(&block_of(ids[100])) && blocks.contains(&block_of(ids[900])));
+        assert!(blocks.len() <= 3, "{blocks:?}");
+        assert!(open.is_none_or(|id| filter.may_hold(id)));
+        // Case is ignored, and words under three bytes, or in every block, skip nothing.
+        assert!(store.blocks_holding(&[b"akiaiosfodnn7"]).may_hold(ids[100]));
+        for everywhere in [&b"describeinstances"[..], b"xy", b""] {
+            let f = store.blocks_holding(&[everywhere]);
+            assert!(ids.iter().all(|&id| f.may_hold(id)));
+        }
+        // Every needle must be there: one absent word skips the block.
+        let both = store.blocks_holding(&[b"describeinstances", b"akiaiosfodnn7example"]);
+        assert!(!both.may_hold(ids[1500]) || block_of(ids[1500]) == store.sealed.len());
     }
 
     #[test]
