@@ -40,14 +40,21 @@ const CACHED_BLOCKS: usize = 4;
 
 /// Bits in a block's trigram [`Sketch`].
 /// - Good (bigger): fewer false "maybe"s. A 64 KiB block of CloudTrail JSON holds 4,000
-///   (generated trails) to 16,000 (real, id-heavy ones) distinct trigrams, setting 39 %
-///   to 86 % of 8,192 bits; a needle passes a block it is not in only if all of its
-///   trigrams' bits are set, so a 12-character IP address (10 trigrams) reads 0.01 % to
-///   22 % of the blocks that lack it, an access key id 0.00 % to 7 %.
+///   (generated trails) to 16,000 (real, id-heavy ones) distinct trigrams, setting about
+///   40 % to 85 % of 8,192 bits; a needle passes a block it is not in only if its
+///   sketched trigrams' bits are all set, so a rare IP address or key id skips most
+///   blocks on a generated trail and still many on a dense real one.
 /// - Bad (bigger): memory, 1/64 of the decompressed text at 8,192 bits (1 KiB a block,
 ///   13 MB for a million generated events), and a longer scan per query.
 const SKETCH_BITS: usize = 8192;
 const SKETCH_WORDS: usize = SKETCH_BITS / 64;
+
+/// Only the trigrams starting at every `STRIDE`-th byte of a block are sketched, which
+/// halves the cost of building sketches as records arrive (BENCHMARKS.md); a needle is
+/// then looked for once per way it can lie against the sketched positions, with every
+/// `STRIDE`-th of its trigrams, which barely weakens the filter for needles of 8 bytes
+/// and more.
+const STRIDE: usize = 2;
 
 /// A stored text's id, dense from 0 in [`RawStore::push`] order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -89,31 +96,46 @@ fn trigram_bit(window: u32) -> usize {
     (window.wrapping_mul(0x9E37_79B1) >> (32 - SKETCH_BITS.trailing_zeros())) as usize
 }
 
-/// Sets the bit of every trigram of `text` (ASCII lowercased) in `sketch`; returns
-/// whether the text holds a `\u` escape.
+/// Sets the bit of the trigram (ASCII lowercased) at every [`STRIDE`]-th byte of `text`
+/// in `sketch`; returns whether the text holds a `\u` escape.
 fn sketch_into(text: &[u8], sketch: &mut Sketch) -> bool {
-    const ESCAPE: u32 = u32::from_be_bytes([0, 0, b'\\', b'u']);
-    let mut window = 0u32;
-    let mut escapes = false;
-    for &b in text {
-        window = (window << 8 | u32::from(b.to_ascii_lowercase())) & 0xFF_FFFF;
-        // `\U` lowercases to `\u` too, and is not valid JSON: flagging it only costs a skip.
-        escapes |= window & 0xFFFF == ESCAPE;
-        // The first two windows are partial trigrams: extra bits, never missing ones.
-        let bit = trigram_bit(window);
-        sketch[bit / 64] |= 1 << (bit % 64);
+    // Lowercased first, then each trigram read straight from the bytes (no dependency
+    // from one to the next), a byte per bit (plain stores, not a read-modify-write chain
+    // through memory): ~3x faster than a rolling window setting bits.
+    let lower = text.to_ascii_lowercase();
+    // `\U` lowercases to `\u` too, and is not valid JSON: flagging it only costs a skip.
+    // Backslashes are rare: a plain byte search first.
+    let escapes = lower.contains(&b'\\') && lower.windows(2).any(|w| w == b"\\u");
+    let mut seen = [0u8; SKETCH_BITS];
+    for t in lower.windows(3).step_by(STRIDE) {
+        seen[trigram(t)] = 1;
+    }
+    for (word, bytes) in sketch.iter_mut().zip(seen.chunks_exact(64)) {
+        *word |= bytes
+            .iter()
+            .enumerate()
+            .fold(0, |w, (i, &b)| w | u64::from(b) << i);
     }
     escapes
 }
 
-/// Whether a sketch may hold `needle` (lowercased): true unless one of its trigrams is
-/// certainly absent. Needles under three bytes always may.
+/// A (lowercased) trigram's bit.
+fn trigram(t: &[u8]) -> usize {
+    match t {
+        [a, b, c, ..] => trigram_bit(u32::from_be_bytes([0, *a, *b, *c])),
+        _ => 0,
+    }
+}
+
+/// Whether a sketch may hold `needle` (lowercased): true unless, for each of the
+/// [`STRIDE`] ways the needle can lie against the sketched positions, one of the
+/// trigrams that would then have been sketched is certainly absent. Needles shorter than
+/// `STRIDE + 2` bytes always may.
 fn may_hold(sketch: &Sketch, needle: &[u8]) -> bool {
-    needle.windows(3).all(|t| {
-        let window = u32::from_be_bytes([0, t[0], t[1], t[2]]);
-        let bit = trigram_bit(window);
-        sketch[bit / 64] >> (bit % 64) & 1 == 1
-    })
+    let present = |bit: usize| sketch[bit / 64] >> (bit % 64) & 1 == 1;
+    let trigrams: Vec<usize> = needle.windows(3).map(trigram).collect();
+    trigrams.len() < STRIDE
+        || (0..STRIDE).any(|r| trigrams.iter().skip(r).step_by(STRIDE).all(|&b| present(b)))
 }
 
 /// Which blocks a search must read ([`RawStore::blocks_holding`]).
