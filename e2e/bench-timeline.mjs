@@ -96,6 +96,13 @@ await timed('query: NOT/OR', '', () => setQuery('(eventSource:iam.amazonaws.com 
 await timed('query: dotted path', '', () => setQuery('userIdentity.userName:carol'));
 await timed('free text, 4%', '', () => setQuery('denied'));
 await timed('free text, no hit', '', () => setQuery('zzzz'));
+// Rare terms (issue 18: ≤ 100 ms in the worker): one event's id, whole and its last 12
+// characters, and an IP address found nowhere.
+await settle('');
+const eventId = await page.$eval('[data-testid=event-row]', (e) => e.dataset.eventId);
+await timed('free text, rare: an eventID', '', () => setQuery(`"${eventId}"`));
+await timed('free text, rare: 12 characters of it', '', () => setQuery(eventId.slice(-12)));
+await timed('free text, rare: an IP, no hit', '', () => setQuery('203.0.113.99'));
 await timed('sort newest first', '', () => page.evaluate(() => window.__timeCount(() => {
   document.querySelector('[data-testid=sort-toggle]').click();
 }, '[data-testid=event-table]')).then(async (ms) => { await page.evaluate(() => document.querySelector('[data-testid=sort-toggle]').click()); return ms; }));

@@ -11,6 +11,7 @@
 use crate::store::{EventId, RawText, Store};
 
 use super::json::{any_path_value, any_string_value, may_contain, needle_in_values};
+use super::matcher::Finder;
 use super::plan::{Node, PathLeaf, Plan, TextLeaf};
 
 impl Plan {
@@ -240,8 +241,14 @@ fn eval(node: &Node, store: &Store, mask: &Bits) -> Bits {
             let times = store.time_column();
             Bits::from_fn(len, |i| times.get(i).is_some_and(|&t| lo <= t && t < hi)).and(mask)
         }
-        Node::Path(leaf) => raw_scan(store, mask, |raw| path_matches(leaf, raw)),
-        Node::Text(leaf) => raw_scan(store, mask, |raw| text_matches(leaf, raw)),
+        Node::Path(leaf) => {
+            let needles = needles(&leaf.anchors, None);
+            raw_scan(store, mask, &needles, |raw| path_matches(leaf, raw))
+        }
+        Node::Text(leaf) => {
+            let needles = needles(&leaf.anchors, leaf.literal.as_ref());
+            raw_scan(store, mask, &needles, |raw| text_matches(leaf, raw))
+        }
         Node::Not(inner) => mask.clone().and_not(&eval(inner, store, mask)),
         Node::And(items) => {
             let mut acc = mask.clone();
@@ -273,10 +280,20 @@ fn raw(store: &Store, i: usize) -> Option<RawText<'_>> {
     store.raw(EventId(u32::try_from(i).ok()?))
 }
 
-fn raw_scan(store: &Store, mask: &Bits, test: impl Fn(&str) -> bool) -> Bits {
+/// What a leaf's text must contain: every anchor, and the literal needle if any (see
+/// [`path_matches`] and [`text_matches`]).
+fn needles<'a>(anchors: &'a [Finder], literal: Option<&'a Finder>) -> Vec<&'a [u8]> {
+    anchors.iter().chain(literal).map(Finder::needle).collect()
+}
+
+/// The events of `mask` whose record passes `test`, reading only the records that may
+/// contain every one of `needles` (which `test` requires).
+fn raw_scan(store: &Store, mask: &Bits, needles: &[&[u8]], test: impl Fn(&str) -> bool) -> Bits {
     let mut out = Bits::empty(mask.len);
+    let filter = store.texts_holding(needles);
     for i in mask.ones() {
-        if raw(store, i).is_some_and(|r| test(&r)) {
+        let id = EventId(u32::try_from(i).unwrap_or(u32::MAX));
+        if filter.may_hold(id) && store.raw(id).is_some_and(|r| test(&r)) {
             if let Some(w) = out.words.get_mut(i / 64) {
                 *w |= 1 << (i % 64);
             }

@@ -18,7 +18,7 @@ use std::hash::{Hash, Hasher};
 use serde::{Deserialize, Serialize};
 
 pub use raw::RawText;
-use raw::{RawId, RawStore};
+use raw::{BlockFilter, RawId, RawStore};
 
 use crate::event::{EventKey, Record};
 use crate::store::intern::{Interner, Sym};
@@ -349,6 +349,12 @@ impl Store {
         self.raw.get(RawId(id.0))
     }
 
+    /// Which events' record texts may contain every one of `needles` (lowercased bytes,
+    /// ignoring ASCII case, JSON escapes decoded): a search can skip the others unread.
+    pub fn texts_holding(&self, needles: &[&[u8]]) -> TextFilter<'_> {
+        TextFilter(self.raw.blocks_holding(needles))
+    }
+
     /// Heap bytes held by the record texts (for memory measurements).
     pub fn raw_heap_bytes(&self) -> usize {
         self.raw.heap_bytes()
@@ -557,6 +563,16 @@ impl Vouch {
             Vouch::Vouched { .. } => "vouched",
             Vouch::Altered { .. } => "altered",
         }
+    }
+}
+
+/// The events a text search must read ([`Store::texts_holding`]).
+pub struct TextFilter<'a>(BlockFilter<'a>);
+
+impl TextFilter<'_> {
+    /// Whether the record of `id` may hold the needles (false: certainly not).
+    pub fn may_hold(&self, id: EventId) -> bool {
+        self.0.may_hold(RawId(id.0))
     }
 }
 

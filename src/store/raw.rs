@@ -16,6 +16,11 @@
 //! - Why lz4 (pure Rust `lz4_flex`): decompression ~4 GB/s natively, so a free-text scan of
 //!   every record pays little for it; deflate is ~1.6x smaller but ~5x slower to read
 //!   and ~6x slower to write (measured on generated and real trails, BENCHMARKS.md).
+//!
+//! Each sealed block also keeps a [`Sketch`] of the lowercased byte trigrams in its text,
+//! so a search for a word ([`RawStore::blocks_holding`]) skips the blocks that cannot
+//! hold it without decompressing them: a rare term (an access key id, an IP address)
+//! reads a few blocks instead of all of them.
 
 use std::cell::RefCell;
 use std::ops::{Deref, Range};
@@ -32,6 +37,24 @@ pub const CHUNK_BYTES: usize = 1 << 20;
 
 /// Decompressed blocks kept for repeated reads (the detail pane, a query's matches).
 const CACHED_BLOCKS: usize = 4;
+
+/// Bits in a block's trigram [`Sketch`].
+/// - Good (bigger): fewer false "maybe"s. A 64 KiB block of CloudTrail JSON holds 4,000
+///   (generated trails) to 16,000 (real, id-heavy ones) distinct trigrams, setting about
+///   40 % to 85 % of 8,192 bits; a needle passes a block it is not in only if its
+///   sketched trigrams' bits are all set, so a rare IP address or key id skips most
+///   blocks on a generated trail and still many on a dense real one.
+/// - Bad (bigger): memory, 1/64 of the decompressed text at 8,192 bits (1 KiB a block,
+///   13 MB for a million generated events), and a longer scan per query.
+const SKETCH_BITS: usize = 8192;
+const SKETCH_WORDS: usize = SKETCH_BITS / 64;
+
+/// Only the trigrams starting at every `STRIDE`-th byte of a block are sketched, which
+/// halves the cost of building sketches as records arrive (BENCHMARKS.md); a needle is
+/// then looked for once per way it can lie against the sketched positions, with every
+/// `STRIDE`-th of its trigrams, which barely weakens the filter for needles of 8 bytes
+/// and more.
+const STRIDE: usize = 2;
 
 /// A stored text's id, dense from 0 in [`RawStore::push`] order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -58,12 +81,85 @@ struct Sealed {
     len: u32,
     /// Decompressed size (lz4 blocks do not record it).
     text_len: u32,
+    /// The text holds a `\u` escape, which may hide any character from a byte search: a
+    /// block with one is never skipped.
+    escapes: bool,
+}
+
+/// Which lowercased byte trigrams a block's text holds, hashed into [`SKETCH_BITS`] bits:
+/// a clear bit proves every trigram hashed to it absent, a set bit proves nothing.
+type Sketch = [u64; SKETCH_WORDS];
+
+/// The bit of a trigram (three bytes in the low 24 bits): Fibonacci hashing, whose top
+/// bits are well mixed.
+fn trigram_bit(window: u32) -> usize {
+    (window.wrapping_mul(0x9E37_79B1) >> (32 - SKETCH_BITS.trailing_zeros())) as usize
+}
+
+/// Sets the bit of the trigram (ASCII lowercased) at every [`STRIDE`]-th byte of `text`
+/// in `sketch`; returns whether the text holds a `\u` escape.
+fn sketch_into(text: &[u8], sketch: &mut Sketch) -> bool {
+    // Lowercased first, then each trigram read straight from the bytes (no dependency
+    // from one to the next), a byte per bit (plain stores, not a read-modify-write chain
+    // through memory): ~3x faster than a rolling window setting bits.
+    let lower = text.to_ascii_lowercase();
+    // `\U` lowercases to `\u` too, and is not valid JSON: flagging it only costs a skip.
+    // Backslashes are rare: a plain byte search first.
+    let escapes = lower.contains(&b'\\') && lower.windows(2).any(|w| w == b"\\u");
+    let mut seen = [0u8; SKETCH_BITS];
+    for t in lower.windows(3).step_by(STRIDE) {
+        seen[trigram(t)] = 1;
+    }
+    for (word, bytes) in sketch.iter_mut().zip(seen.chunks_exact(64)) {
+        *word |= bytes
+            .iter()
+            .enumerate()
+            .fold(0, |w, (i, &b)| w | u64::from(b) << i);
+    }
+    escapes
+}
+
+/// A (lowercased) trigram's bit.
+fn trigram(t: &[u8]) -> usize {
+    match t {
+        [a, b, c, ..] => trigram_bit(u32::from_be_bytes([0, *a, *b, *c])),
+        _ => 0,
+    }
+}
+
+/// Whether a sketch may hold `needle` (lowercased): true unless, for each of the
+/// [`STRIDE`] ways the needle can lie against the sketched positions, one of the
+/// trigrams that would then have been sketched is certainly absent. Needles shorter than
+/// `STRIDE + 2` bytes always may.
+fn may_hold(sketch: &Sketch, needle: &[u8]) -> bool {
+    let present = |bit: usize| sketch[bit / 64] >> (bit % 64) & 1 == 1;
+    let trigrams: Vec<usize> = needle.windows(3).map(trigram).collect();
+    trigrams.len() < STRIDE
+        || (0..STRIDE).any(|r| trigrams.iter().skip(r).step_by(STRIDE).all(|&b| present(b)))
+}
+
+/// Which blocks a search must read ([`RawStore::blocks_holding`]).
+pub struct BlockFilter<'a> {
+    spans: &'a [Span],
+    /// By block id; the open block, past the end, is always read.
+    read: Vec<bool>,
+}
+
+impl BlockFilter<'_> {
+    /// Whether text `id` may hold the needles (false: certainly not).
+    pub fn may_hold(&self, id: RawId) -> bool {
+        self.spans
+            .get(id.0 as usize)
+            .is_none_or(|s| self.read.get(s.block.0 as usize).is_none_or(|&r| r))
+    }
 }
 
 #[derive(Default)]
 pub struct RawStore {
     spans: Vec<Span>,
     sealed: Vec<Sealed>,
+    /// By block id, one per sealed block.
+    sketches: Vec<Sketch>,
     chunks: Vec<Vec<u8>>,
     open: String,
     /// Most recently used first. `Rc`: a text handed out keeps its block alive after
@@ -135,10 +231,27 @@ impl RawStore {
         Some(RawText(Text::Block(self.block(span.block)?, range)))
     }
 
+    /// Which texts may hold every one of `needles` (lowercased bytes, found ignoring ASCII
+    /// case) once JSON escapes are decoded: the blocks whose sketch lacks a needle's
+    /// trigram, and have no `\u` escape, cannot.
+    pub fn blocks_holding(&self, needles: &[&[u8]]) -> BlockFilter<'_> {
+        let read = self
+            .sealed
+            .iter()
+            .zip(&self.sketches)
+            .map(|(sealed, sketch)| sealed.escapes || needles.iter().all(|n| may_hold(sketch, n)))
+            .collect();
+        BlockFilter {
+            spans: &self.spans,
+            read,
+        }
+    }
+
     /// Heap bytes held (capacities, not lengths: what the allocator gave out).
     pub fn heap_bytes(&self) -> usize {
         self.spans.capacity() * size_of::<Span>()
             + self.sealed.capacity() * size_of::<Sealed>()
+            + self.sketches.capacity() * size_of::<Sketch>()
             + self.chunks.iter().map(Vec::capacity).sum::<usize>()
             + self.chunks.capacity() * size_of::<Vec<u8>>()
             + self.open.capacity()
@@ -174,6 +287,9 @@ impl RawStore {
 
     fn seal(&mut self) {
         let compressed = lz4_flex::block::compress(self.open.as_bytes());
+        let mut sketch = [0; SKETCH_WORDS];
+        let escapes = sketch_into(self.open.as_bytes(), &mut sketch);
+        self.sketches.push(sketch);
         let fits = self
             .chunks
             .last()
@@ -192,6 +308,7 @@ impl RawStore {
             start: as_u32(chunk.len()),
             len: as_u32(compressed.len()),
             text_len: as_u32(self.open.len()),
+            escapes,
         });
         chunk.extend_from_slice(&compressed);
         self.open.clear();
@@ -312,6 +429,53 @@ mod tests {
             };
             assert_eq!(&*store.get(id).unwrap(), want, "text {i}");
         }
+    }
+
+    #[test]
+    fn searches_skip_only_blocks_that_cannot_hold_the_word() {
+        let mut store = RawStore::default();
+        let filler = |i: usize| {
+            format!(
+                "{{\"eventName\":\"DescribeInstances\",\"n\":{i},\"pad\":\"{}\"}}",
+                "xyz ".repeat(200)
+            )
+        };
+        let mut ids = Vec::new();
+        for i in 0..2000 {
+            let text = match i {
+                100 => r#"{"key":"AKIAIOSFODNN7EXAMPLE"}"#.to_string(),
+                900 => r#"{"key":"\u0041KIAIOSFODNN7EXAMPLE"}"#.to_string(),
+                _ => filler(i),
+            };
+            ids.push(store.push(&text));
+        }
+        assert!(store.sealed.len() > 20);
+        let block_of = |id: RawId| store.spans[id.0 as usize].block.0 as usize;
+        let open = ids
+            .iter()
+            .copied()
+            .find(|&id| block_of(id) == store.sealed.len());
+        let filter = store.blocks_holding(&[b"akiaiosfodnn7example"]);
+        let read: Vec<RawId> = ids
+            .iter()
+            .copied()
+            .filter(|&id| filter.may_hold(id))
+            .collect();
+        // The block of the plain key, the block with an escape, the open block: nothing else.
+        let mut blocks: Vec<usize> = read.iter().map(|&id| block_of(id)).collect();
+        blocks.dedup();
+        assert!(blocks.contains(&block_of(ids[100])) && blocks.contains(&block_of(ids[900])));
+        assert!(blocks.len() <= 3, "{blocks:?}");
+        assert!(open.is_none_or(|id| filter.may_hold(id)));
+        // Case is ignored, and words under three bytes, or in every block, skip nothing.
+        assert!(store.blocks_holding(&[b"akiaiosfodnn7"]).may_hold(ids[100]));
+        for everywhere in [&b"describeinstances"[..], b"xy", b""] {
+            let f = store.blocks_holding(&[everywhere]);
+            assert!(ids.iter().all(|&id| f.may_hold(id)));
+        }
+        // Every needle must be there: one absent word skips the block.
+        let both = store.blocks_holding(&[b"describeinstances", b"akiaiosfodnn7example"]);
+        assert!(!both.may_hold(ids[1500]) || block_of(ids[1500]) == store.sealed.len());
     }
 
     #[test]
