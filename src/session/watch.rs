@@ -1,6 +1,6 @@
 //! Watch rules over the loaded events: each rule compiled once, its matches kept as a
-//! bitset over [`EventId`]s and re-evaluated only when the data changes. A run reads the
-//! record text only of the events the store's columns leave as candidates
+//! bitset over [`EventId`]s and re-evaluated only when the data or its pattern changes. A
+//! run reads the record text only of the events the store's columns leave as candidates
 //! ([`rules::candidates`]).
 
 use crate::protocol::{RuleResult, RuleSpec};
@@ -31,18 +31,23 @@ struct ActiveRule {
     spec: RuleSpec,
     compiled: Result<Pattern, String>,
     matched: Vec<u64>,
-    /// The data version `matched` is for (`None`: not computed, or the rule is off).
+    /// The data version `matched` is for (`None`: never computed).
     at: Option<u32>,
 }
 
 impl ActiveRule {
     fn matches(&self, id: EventId) -> bool {
-        rules::bit(&self.matched, id.0 as usize)
+        self.spec.enabled && rules::bit(&self.matched, id.0 as usize)
     }
 
-    /// The ids of its matches, in id order.
+    /// The ids of its matches, in id order (none while it is off).
     fn matched_ids(&self) -> impl Iterator<Item = EventId> + '_ {
-        self.matched.iter().enumerate().flat_map(|(w, &word)| {
+        let matched = if self.spec.enabled {
+            &self.matched[..]
+        } else {
+            &[]
+        };
+        matched.iter().enumerate().flat_map(|(w, &word)| {
             let mut word = word;
             std::iter::from_fn(move || {
                 (word != 0).then(|| {
@@ -68,15 +73,26 @@ fn set_bit(bits: &mut Vec<u64>, i: usize, on: bool) {
 
 impl Watch {
     /// Replaces the rules, compiling each once; they run at the next [`Watch::refresh`].
+    /// A rule whose pattern is unchanged keeps its matches, so an edit, a rename or turning
+    /// a rule on or off re-runs only the rules whose pattern it changed.
     pub(super) fn set(&mut self, specs: Vec<RuleSpec>) {
+        let mut old = std::mem::take(&mut self.rules);
         self.rules = specs
             .into_iter()
-            .map(|spec| ActiveRule {
-                compiled: rules::compile(&spec.pattern).map_err(|e| e.to_string()),
-                spec,
-                matched: Vec::new(),
-                at: None,
-            })
+            .map(
+                |spec| match old.iter().position(|r| r.spec.pattern == spec.pattern) {
+                    Some(i) => ActiveRule {
+                        spec,
+                        ..old.swap_remove(i)
+                    },
+                    None => ActiveRule {
+                        compiled: rules::compile(&spec.pattern).map_err(|e| e.to_string()),
+                        spec,
+                        matched: Vec::new(),
+                        at: None,
+                    },
+                },
+            )
             .collect();
         self.version = None;
     }
@@ -111,9 +127,8 @@ impl Watch {
         self.version = Some(version);
         let mut due = Vec::new();
         for (i, rule) in self.rules.iter_mut().enumerate() {
-            if !rule.spec.enabled || rule.compiled.is_err() {
-                (rule.matched, rule.at) = (Vec::new(), None);
-            } else if rule.at != Some(version) {
+            // A rule turned off keeps its matches for when it is turned back on.
+            if rule.spec.enabled && rule.compiled.is_ok() && rule.at != Some(version) {
                 rule.at = Some(version);
                 due.push(i);
             }
