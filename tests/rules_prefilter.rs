@@ -105,7 +105,7 @@ fn varied_session() -> Session {
 }
 
 /// Whether `pattern` matches event `id`, reading its record in full.
-fn plain(pattern: &Pattern, store: &Store, id: EventId) -> bool {
+fn matches_in_full(pattern: &Pattern, store: &Store, id: EventId) -> bool {
     let Some(raw) = store.raw(id) else {
         return false;
     };
@@ -129,25 +129,27 @@ fn candidates_hold_every_match() {
     let compiled: Vec<Pattern> = texts.iter().map(|t| rules::compile(t).unwrap()).collect();
     let refs: Vec<&Pattern> = compiled.iter().collect();
     let candidates = rules::candidates(&refs, store);
-    let mut narrowed = 0;
+    let mut kept_by_pattern = Vec::new();
     for ((text, pattern), c) in texts.iter().zip(&compiled).zip(&candidates) {
         let mut kept = 0;
         for i in 0..store.len() {
             let id = EventId(i as u32);
             let candidate = c.contains(i, || rules::is_plain(store, id, &store.raw(id).unwrap()));
             kept += usize::from(candidate);
-            if plain(pattern, store, id) {
-                assert!(
-                    candidate,
-                    "{text}: event {i} matches but was left out: {}",
-                    &*store.raw(EventId(i as u32)).unwrap()
-                );
+            if matches_in_full(pattern, store, id) {
+                let raw = store.raw(id).unwrap();
+                assert!(candidate, "{text}: {} matches but was left out", &*raw);
             }
         }
-        narrowed += usize::from(kept < store.len() / 2);
+        kept_by_pattern.push(kept);
     }
-    // Every starter rule but "Root user activity" names an event source.
-    assert!(narrowed >= 9, "only {narrowed} patterns narrowed");
+    // Every starter rule but "Root user activity" names the event source: few candidates.
+    for (i, kept) in kept_by_pattern.iter().take(10).enumerate() {
+        assert!(
+            i == 8 || *kept < store.len() / 10,
+            "starter {i}: {kept} candidates"
+        );
+    }
 }
 
 #[test]
@@ -162,7 +164,9 @@ fn the_odd_records_match_what_they_should() {
         ODD_RECORDS
             .iter()
             .enumerate()
-            .filter(|(i, _)| plain(&p, store, store.find(&format!("n{}", i + 1)).unwrap()))
+            .filter(|(i, _)| {
+                matches_in_full(&p, store, store.find(&format!("n{}", i + 1)).unwrap())
+            })
             .count()
     };
     // Where the columns may not tell the leaves: keys with `""`, `null`, arrays or objects
@@ -202,7 +206,7 @@ fn session_rules_equal_evaluating_every_record() {
             let p = rules::compile(&s.pattern).unwrap();
             let store = session.store();
             (0..store.len())
-                .filter(|&i| plain(&p, store, EventId(i as u32)))
+                .filter(|&i| matches_in_full(&p, store, EventId(i as u32)))
                 .count() as u32
         })
         .collect();

@@ -63,6 +63,30 @@ impl Candidates {
     pub fn contains(&self, i: usize, plain: impl FnOnce() -> bool) -> bool {
         has(&self.plain, i) || (has(&self.unsure, i) && !plain())
     }
+
+    /// The candidates of any of `all`, over `events` events.
+    pub fn union(all: &[Candidates], events: usize) -> Candidates {
+        let mut out = Candidates {
+            plain: Some(vec![0; events.div_ceil(64)]),
+            unsure: Some(vec![0; events.div_ceil(64)]),
+            envelope: false,
+        };
+        for c in all {
+            or_into(&mut out.plain, c.plain.as_deref());
+            or_into(&mut out.unsure, c.unsure.as_deref());
+            out.envelope |= c.envelope;
+        }
+        out
+    }
+}
+
+/// `acc |= bits`, where `None` is every event.
+fn or_into(acc: &mut Option<Vec<u64>>, bits: Option<&[u64]>) {
+    match (acc.as_mut(), bits) {
+        (Some(acc), Some(bits)) => acc.iter_mut().zip(bits).for_each(|(a, b)| *a |= b),
+        (_, None) => *acc = None,
+        (None, Some(_)) => {}
+    }
 }
 
 /// Whether bit `i` of a bitset is set.
@@ -140,13 +164,7 @@ pub fn candidates(patterns: &[&Pattern], store: &Store) -> Vec<Candidates> {
                     continue;
                 }
                 for (k, acc) in events.iter_mut().enumerate() {
-                    match (&sub_bits, acc.as_mut()) {
-                        (Some(sub), Some(acc)) => {
-                            acc.iter_mut().zip(&sub[k]).for_each(|(a, b)| *a |= b)
-                        }
-                        (None, _) => *acc = None,
-                        (Some(_), None) => {}
-                    }
+                    or_into(acc, sub_bits.as_ref().map(|sub| &sub[k][..]));
                 }
             }
             let [plain, unsure] = events;

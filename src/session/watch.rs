@@ -144,29 +144,16 @@ impl Watch {
             .filter_map(|&r| self.rules[r].compiled.as_ref().ok())
             .collect();
         let candidates = rules::candidates(&patterns, store);
-        // Events some rule may match, if their record is plain and if not.
-        let union = |pick: fn(&rules::Candidates) -> &Option<Vec<u64>>| {
-            let mut any = Some(vec![0u64; store.len().div_ceil(64)]);
-            for c in &candidates {
-                match (pick(c), &mut any) {
-                    (Some(bits), Some(acc)) => acc.iter_mut().zip(bits).for_each(|(a, b)| *a |= b),
-                    (None, _) => any = None,
-                    (Some(_), None) => {}
-                }
-            }
-            any
-        };
-        let (sure, unsure) = (union(|c| &c.plain), union(|c| &c.unsure));
-        let has = |bits: &Option<Vec<u64>>, i| bits.as_ref().is_none_or(|b| rules::bit(b, i));
+        // Events some rule may match.
+        let any = rules::Candidates::union(&candidates, store.len());
         let mut matched = vec![vec![0u64; store.len().div_ceil(64)]; due.len()];
         // For rules that read no envelope field. (Stored texts are JSON: ingest parsed them.)
         let blank = EnvelopeFields::new(&EnvelopeParts::default());
         // In id order: record texts are stored in blocks of consecutive ids.
         for i in 0..store.len() {
-            let known = rules::bit(&self.known, i);
-            let plain = known && rules::bit(&self.plain, i);
-            let wanted = has(&sure, i) || (has(&unsure, i) && !plain);
-            if !wanted {
+            // A record not read yet counts as unsure.
+            let read_plain = || rules::bit(&self.known, i) && rules::bit(&self.plain, i);
+            if !any.contains(i, read_plain) {
                 continue;
             }
             let id = EventId(i as u32);
