@@ -80,10 +80,13 @@ fn main() {
         raw_bytes as f64 / secs / 1e6
     );
 
-    // Watch rules: the starter set, evaluated by the session over everything loaded.
+    // Watch rules: the starter set, evaluated by the session over everything loaded; then
+    // every rule edited (a rule keeps its matches while its pattern is unchanged).
     let specs = trailglass::protocol::RuleSpec::starters();
+    let mut edited = specs.clone();
+    edited.iter_mut().for_each(|s| s.pattern.push(' '));
     let n = specs.len();
-    for pass in ["first (builds envelopes)", "again (rules edited)"] {
+    for (pass, specs) in [("first", &specs), ("again (every rule edited)", &edited)] {
         let start = Instant::now();
         let results = session.set_rules(specs.clone());
         let secs = start.elapsed().as_secs_f64();

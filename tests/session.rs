@@ -6,9 +6,6 @@ use trailglass::protocol::{Chunk, InputFile, Request, Response, RuleSpec, Summar
 use trailglass::session::Session;
 use trailglass::timeline::TimelineQuery;
 
-#[path = "support/fixtures.rs"]
-mod support;
-
 fn fixture(path: &str) -> Vec<u8> {
     std::fs::read(format!(
         "{}/tests/fixtures/{path}",
@@ -162,25 +159,6 @@ fn a_query_becomes_the_view_and_an_invalid_one_matches_nothing() {
         panic!()
     };
     assert!(rows.is_empty());
-}
-
-#[test]
-fn rules_match_the_same_events_whether_envelopes_are_kept_or_not() {
-    let run = |cache: usize| {
-        let mut session = Session::default();
-        session.set_envelope_cache_events(cache);
-        for path in support::all_files(&support::fixtures().join("real")) {
-            session.add_file(&path.to_string_lossy(), &std::fs::read(&path).unwrap());
-        }
-        session.handle(Request::sample());
-        session.finish();
-        let specs = RuleSpec::starters();
-        session.set_rules(specs)
-    };
-    let kept = run(usize::MAX);
-    let streamed = run(0);
-    assert!(kept.iter().map(|r| r.matches).sum::<u32>() > 10);
-    assert_eq!(kept, streamed);
 }
 
 /// Sends a file in slices as the page does for big files; the answers' reports.

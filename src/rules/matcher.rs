@@ -88,6 +88,18 @@ impl AnythingBut {
 }
 
 impl Matcher {
+    /// Whether some number or bool may satisfy it.
+    pub(crate) fn accepts_non_strings(&self) -> bool {
+        matches!(
+            self,
+            Matcher::Number { .. }
+                | Matcher::Bool(_)
+                | Matcher::Numeric(_)
+                | Matcher::Exists
+                | Matcher::AnythingBut(_)
+        )
+    }
+
     fn accepts(&self, value: &Scalar<'_>) -> bool {
         match (self, value) {
             (Matcher::Exists, _) => true,

@@ -16,16 +16,18 @@
 //! - [`Pattern::matches_record`]: against a CloudTrail record's raw JSON text plus its
 //!   [`EnvelopeFields`] — the fast path, same answers as `matches(&wrap(&record))`.
 //! - [`wrap`], [`EnvelopeFields`]: the envelope EventBridge puts around a record.
+//! - [`candidates`]: the events of a store each pattern may match, from its columns alone.
 //! - [`starter_rules`]: built-in rules for AWS Organizations monitoring.
 //! - [`parse_file`] / [`print_file`]: rule sets as JSON text (browser storage, links and
 //!   rules files), with [`name_rules`] naming bare patterns; errors are [`FileError`]s.
 //! - [`RuleSet`]: the Rules panel's list and how each user [`Change`] alters it.
 //! - [`EVENTBRIDGE_DIFFERENCES`]: where EventBridge and event-ruler differ, and our choice.
 //!
-//! Speed: build one [`EnvelopeFields`] per record with [`EnvelopeFields::from_record_json`]
-//! when the record is ingested (a few µs, ~250 bytes plus its strings) and keep it; then
-//! `matches_record` decides most rules from it alone (tens of ns per rule and record) and
-//! reads the record text, in one pass, only for fields it does not hold.
+//! Speed: over a store, first narrow each pattern to its [`candidates`] (a pass over a few
+//! columns, each distinct value judged once), then build the [`EnvelopeFields`] of each
+//! candidate with [`EnvelopeFields::from_record_json`] (a few µs) and ask `matches_record`,
+//! which decides most conditions from the envelope and reads the record text, in one pass,
+//! only for fields it does not hold.
 
 mod complexity;
 mod envelope;
@@ -37,6 +39,7 @@ mod match_event;
 mod matcher;
 mod number;
 mod pattern;
+mod prefilter;
 mod set;
 mod spec;
 mod starter;
@@ -52,6 +55,7 @@ pub use file::{
     name_rules, parse_file, print_file, FileError, FileErrorKind, FileLayout, ParsedRule,
 };
 pub use pattern::{compile, compile_value, compile_with_limits, Limits, Pattern, PatternNote};
+pub use prefilter::{bit, candidates, is_plain, Candidates};
 pub use set::{Change, Notice, RuleSet};
 pub use spec::RuleSpec;
 pub use starter::{starter_rules, StarterRule};

@@ -59,11 +59,6 @@ impl Session {
         }
     }
 
-    /// Keeps rule envelopes for at most `events` events (tests use a small store).
-    pub fn set_envelope_cache_events(&mut self, events: usize) {
-        self.watch.set_envelope_cache_events(events);
-    }
-
     /// Answers one request: each arm is a typed method.
     pub fn handle(&mut self, request: Request) -> Response {
         match request {
@@ -346,7 +341,7 @@ impl Session {
         let mut intake = Intake {
             store: &mut self.store,
             filter: self.load_filter.as_ref(),
-            upgraded: &mut self.watch.stale_envelopes,
+            upgraded: &mut self.watch.stale_records,
             file,
             pending: Vec::new(),
             counts: Counts::default(),

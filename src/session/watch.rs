@@ -1,17 +1,11 @@
 //! Watch rules over the loaded events: each rule compiled once, its matches kept as a
-//! bitset over [`EventId`]s and re-evaluated only when the data changes; each event's
-//! EventBridge envelope cached between runs (up to [`ENVELOPE_CACHE_EVENTS`] events).
+//! bitset over [`EventId`]s and re-evaluated only when the data or its pattern changes. A
+//! run reads the record text only of the events the store's columns leave as candidates
+//! ([`rules::candidates`]).
 
 use crate::protocol::{RuleResult, RuleSpec};
-use crate::rules::{self, EnvelopeFields, Pattern};
+use crate::rules::{self, EnvelopeFields, EnvelopeParts, Pattern};
 use crate::store::{EventId, Store};
-
-/// Events up to which each one's EventBridge envelope is kept between rule runs.
-/// - Good (bigger): an edited rule re-runs over kept envelopes (≈ 0.45 s per million events
-///   natively) instead of re-reading every record (≈ 4 s per million in the browser).
-/// - Bad (bigger): ≈ 570 bytes per event (`examples/memory`), more than the whole store;
-///   past this size, memory matters more than how fast an edit re-runs.
-const ENVELOPE_CACHE_EVENTS: usize = 250_000;
 
 /// Sparkline resolution.
 const SPARK_BUCKETS: usize = 48;
@@ -23,14 +17,13 @@ pub(super) struct Watch {
     /// The data version the rules' matches were computed at (`None`: never, or the rules
     /// changed since).
     version: Option<u32>,
-    /// Each event's EventBridge envelope, by [`EventId`], built the first time rules run
-    /// and extended as events arrive (`None`: the record text is not valid JSON); kept
-    /// only up to [`ENVELOPE_CACHE_EVENTS`] events.
-    envelopes: Vec<Option<EnvelopeFields>>,
+    /// Whether each event's record [is plain](rules::is_plain), a bit per event: `known`
+    /// says which were read (only those a rule needed), `plain` the answer. Kept between
+    /// runs, so a record is read for it once.
+    known: Vec<u64>,
+    plain: Vec<u64>,
     /// Events whose record was replaced (a CSV summary upgraded to the full record).
-    pub(super) stale_envelopes: Vec<EventId>,
-    /// Overrides [`ENVELOPE_CACHE_EVENTS`] (tests use a small store).
-    envelope_cache_events: Option<usize>,
+    pub(super) stale_records: Vec<EventId>,
 }
 
 /// A watch rule, compiled once, with its matches as a bitset over [`EventId`]s.
@@ -38,33 +31,68 @@ struct ActiveRule {
     spec: RuleSpec,
     compiled: Result<Pattern, String>,
     matched: Vec<u64>,
+    /// The data version `matched` is for (`None`: never computed).
+    at: Option<u32>,
 }
 
 impl ActiveRule {
     fn matches(&self, id: EventId) -> bool {
-        let i = id.0 as usize;
-        self.matched
-            .get(i / 64)
-            .is_some_and(|w| w >> (i % 64) & 1 == 1)
+        self.spec.enabled && rules::bit(&self.matched, id.0 as usize)
+    }
+
+    /// The ids of its matches, in id order (none while it is off).
+    fn matched_ids(&self) -> impl Iterator<Item = EventId> + '_ {
+        let matched = if self.spec.enabled {
+            &self.matched[..]
+        } else {
+            &[]
+        };
+        matched.iter().enumerate().flat_map(|(w, &word)| {
+            let mut word = word;
+            std::iter::from_fn(move || {
+                (word != 0).then(|| {
+                    let b = word.trailing_zeros() as usize;
+                    word &= word - 1;
+                    EventId((w * 64 + b) as u32)
+                })
+            })
+        })
+    }
+}
+
+fn set_bit(bits: &mut Vec<u64>, i: usize, on: bool) {
+    if bits.len() <= i / 64 {
+        bits.resize(i / 64 + 1, 0);
+    }
+    if on {
+        bits[i / 64] |= 1 << (i % 64);
+    } else {
+        bits[i / 64] &= !(1 << (i % 64));
     }
 }
 
 impl Watch {
-    /// Keeps envelopes for at most `events` events (see [`ENVELOPE_CACHE_EVENTS`]).
-    pub(super) fn set_envelope_cache_events(&mut self, events: usize) {
-        self.envelope_cache_events = Some(events);
-        self.version = None;
-    }
-
     /// Replaces the rules, compiling each once; they run at the next [`Watch::refresh`].
+    /// A rule whose pattern is unchanged keeps its matches, so an edit, a rename or turning
+    /// a rule on or off re-runs only the rules whose pattern it changed.
     pub(super) fn set(&mut self, specs: Vec<RuleSpec>) {
+        let mut old = std::mem::take(&mut self.rules);
         self.rules = specs
             .into_iter()
-            .map(|spec| ActiveRule {
-                compiled: rules::compile(&spec.pattern).map_err(|e| e.to_string()),
-                spec,
-                matched: Vec::new(),
-            })
+            .map(
+                |spec| match old.iter().position(|r| r.spec.pattern == spec.pattern) {
+                    Some(i) => ActiveRule {
+                        spec,
+                        ..old.swap_remove(i)
+                    },
+                    None => ActiveRule {
+                        compiled: rules::compile(&spec.pattern).map_err(|e| e.to_string()),
+                        spec,
+                        matched: Vec::new(),
+                        at: None,
+                    },
+                },
+            )
             .collect();
         self.version = None;
     }
@@ -91,65 +119,75 @@ impl Watch {
             .collect()
     }
 
-    /// Re-evaluates the rules if the data (at `version`) changed since they last ran.
+    /// Re-evaluates the rules whose matches are not for the data at `version`.
     pub(super) fn refresh(&mut self, store: &Store, version: u32) {
         if self.version == Some(version) {
             return;
         }
         self.version = Some(version);
-        let words = store.len().div_ceil(64);
-        let live: Vec<usize> = (0..self.rules.len())
-            .filter(|&i| self.rules[i].spec.enabled && self.rules[i].compiled.is_ok())
+        let mut due = Vec::new();
+        for (i, rule) in self.rules.iter_mut().enumerate() {
+            // A rule turned off keeps its matches for when it is turned back on.
+            if rule.spec.enabled && rule.compiled.is_ok() && rule.at != Some(version) {
+                rule.at = Some(version);
+                due.push(i);
+            }
+        }
+        for id in self.stale_records.drain(..) {
+            set_bit(&mut self.known, id.0 as usize, false);
+        }
+        if due.is_empty() {
+            return;
+        }
+        let patterns: Vec<&Pattern> = due
+            .iter()
+            .filter_map(|&r| self.rules[r].compiled.as_ref().ok())
             .collect();
-        for rule in &mut self.rules {
-            rule.matched = vec![0; words];
-        }
-        if live.is_empty() {
-            return;
-        }
-        let envelope = |id: EventId| {
-            store
-                .raw(id)
-                .and_then(|raw| EnvelopeFields::from_record_json(&raw).ok())
-        };
-        let rules = &mut self.rules;
-        let mut evaluate = |i: usize, envelope: &EnvelopeFields| {
-            let raw = || store.raw(EventId(i as u32));
-            for &r in &live {
-                let rule = &mut rules[r];
-                if rule
-                    .compiled
-                    .as_ref()
-                    .is_ok_and(|p| p.matches_record_with(raw, envelope))
-                {
-                    rule.matched[i / 64] |= 1 << (i % 64);
+        let candidates = rules::candidates(&patterns, store);
+        // Events some rule may match.
+        let any = rules::Candidates::union(&candidates, store.len());
+        let mut matched = vec![vec![0u64; store.len().div_ceil(64)]; due.len()];
+        // For rules that read no envelope field. (Stored texts are JSON: ingest parsed them.)
+        let blank = EnvelopeFields::new(&EnvelopeParts::default());
+        // In id order: record texts are stored in blocks of consecutive ids.
+        for i in 0..store.len() {
+            // A record not read yet counts as unsure.
+            let read_plain = || rules::bit(&self.known, i) && rules::bit(&self.plain, i);
+            if !any.contains(i, read_plain) {
+                continue;
+            }
+            let id = EventId(i as u32);
+            let Some(raw) = store.raw(id) else {
+                continue;
+            };
+            let mut plain = || {
+                if !rules::bit(&self.known, i) {
+                    set_bit(&mut self.plain, i, rules::is_plain(store, id, &raw));
+                    set_bit(&mut self.known, i, true);
+                }
+                rules::bit(&self.plain, i)
+            };
+            let mut full = None;
+            for ((pattern, c), bits) in patterns.iter().zip(&candidates).zip(&mut matched) {
+                if !c.contains(i, &mut plain) {
+                    continue;
+                }
+                let envelope = if c.envelope {
+                    // Text that is not JSON has no envelope and matches no rule.
+                    match full.get_or_insert_with(|| EnvelopeFields::from_record_json(&raw).ok()) {
+                        Some(envelope) => envelope,
+                        None => break,
+                    }
+                } else {
+                    &blank
+                };
+                if pattern.matches_record(&raw, envelope) {
+                    bits[i / 64] |= 1 << (i % 64);
                 }
             }
-        };
-        if store.len() > self.envelope_cache_events.unwrap_or(ENVELOPE_CACHE_EVENTS) {
-            // Too many to keep: each envelope lives for one evaluation.
-            self.envelopes = Vec::new();
-            self.stale_envelopes.clear();
-            for i in 0..store.len() {
-                if let Some(e) = envelope(EventId(i as u32)) {
-                    evaluate(i, &e);
-                }
-            }
-            return;
         }
-        // One pass over each record for its envelope, kept for every later evaluation.
-        for id in self.stale_envelopes.drain(..) {
-            if let Some(slot) = self.envelopes.get_mut(id.0 as usize) {
-                *slot = envelope(id);
-            }
-        }
-        let known = self.envelopes.len();
-        self.envelopes
-            .extend((known..store.len()).map(|i| envelope(EventId(i as u32))));
-        for (i, e) in self.envelopes.iter().enumerate() {
-            if let Some(e) = e {
-                evaluate(i, e);
-            }
+        for (&r, bits) in due.iter().zip(matched) {
+            self.rules[r].matched = bits;
         }
     }
 
@@ -161,10 +199,7 @@ impl Watch {
             .map(|rule| {
                 let mut sparkline = vec![0u32; SPARK_BUCKETS];
                 let mut matches = 0;
-                for &id in store.sorted() {
-                    if !rule.matches(id) {
-                        continue;
-                    }
+                for id in rule.matched_ids() {
                     matches += 1;
                     if let (Some((first, last)), Some(t)) = (span, store.time(id)) {
                         let width = (last - first).max(1);
