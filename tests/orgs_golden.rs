@@ -1,0 +1,108 @@
+//! The Organizations report over a generated trail with every oddity the record reading
+//! and deduplication must keep exact, against golden reports written by the code before
+//! records were read from text (`tests/golden/orgs-*.json`; `BLESS=1` rewrites them).
+//! Two paths: `reconstruct` over `Value`s, and a `Session` over files of them (its ingest,
+//! store and `Session::orgs`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
+
+use std::path::PathBuf;
+
+use serde_json::{json, Value};
+use trailglass::orgs::{self, OrgContext, OrgReport};
+use trailglass::sample::Generator;
+use trailglass::session::Session;
+
+/// The texts: org stories among noise, then copies and variants of some of them.
+fn texts() -> Vec<String> {
+    let mut g = Generator::new(11);
+    let mut records = g.org_story(1_700_000_000_000);
+    records.extend(g.org_story(1_700_500_000_000));
+    for _ in 0..3000 {
+        records.push(g.noise());
+    }
+    let mut texts: Vec<String> = records.iter().map(Value::to_string).collect();
+    for (i, r) in records.iter().enumerate().filter(|(i, _)| i % 7 == 0) {
+        let name = r["eventName"].as_str().unwrap_or("").to_string();
+        // An exact copy, and one pretty-printed (other whitespace, same content).
+        texts.push(r.to_string());
+        texts.push(serde_json::to_string_pretty(r).unwrap());
+        let mut v = r.clone();
+        match i % 5 {
+            // The same event, other content: the smaller canonical form must win.
+            0 => v["userAgent"] = json!(format!("copy-{i}")),
+            // The eventID reused by a different event.
+            1 => v["eventName"] = json!(format!("{name}X")),
+            // No eventID: copies are one by content, whatever their key order.
+            2 => {
+                v.as_object_mut().unwrap().remove("eventID");
+                texts.push(v.to_string());
+                let mut keys: Vec<(String, Value)> =
+                    v.as_object().unwrap().clone().into_iter().collect();
+                keys.reverse();
+                let body: Vec<String> = keys
+                    .iter()
+                    .map(|(k, x)| format!("{}:{x}", Value::String(k.clone())))
+                    .collect();
+                texts.push(format!("{{{}}}", body.join(",")));
+            }
+            // Accounts as numbers, padded and escaped strings.
+            3 => {
+                v["recipientAccountId"] = json!(111111111111u64);
+                v["awsRegion"] = json!(" us-east-1 ");
+            }
+            _ => v["errorMessage"] = json!("quote \" and \u{e9}"),
+        }
+        texts.push(v.to_string());
+    }
+    texts.extend(
+        [
+            // An escaped eventName that is an Organizations call.
+            r#"{"eventID":"esc-1","eventTime":"2023-11-15T00:00:00Z","eventSource":"organizations.amazonaws.com","eventName":"Create\u0041ccount","userIdentity":{"accountId":"111111111111"},"requestParameters":{"accountName":"esc","email":"e@x"}}"#,
+            // A repeated key: the last one counts.
+            r#"{"eventID":"dup-1","eventTime":"2023-11-15T00:00:01Z","eventSource":"organizations.amazonaws.com","eventName":"DescribeOrganization","eventName":"CreateOrganizationalUnit","responseElements":{"organizationalUnit":{"id":"ou-dup","name":"Dup"}}}"#,
+            // Not an object; a string where an object belongs; a number for eventTime.
+            r#"["organizations.amazonaws.com","CreateAccount"]"#,
+            r#"{"eventID":"odd-1","eventTime":1700100000000,"eventSource":"organizations.amazonaws.com","eventName":"ListAccounts","userIdentity":"root"}"#,
+            r#"{"eventID":"odd-2","eventTime":"not a time","eventSource":"organizations.amazonaws.com","eventName":"LeaveOrganization","errorCode":"  "}"#,
+            // Not JSON.
+            r#"{"eventID":"bad","#,
+        ]
+        .map(String::from),
+    );
+    texts
+}
+
+fn golden(name: &str, report: &OrgReport) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    let got = serde_json::to_string_pretty(report).unwrap() + "\n";
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::write(&path, &got).unwrap();
+    }
+    let want = std::fs::read_to_string(&path).unwrap();
+    assert!(got == want, "{name} differs from the golden report");
+}
+
+#[test]
+fn reconstruct_matches_its_golden_report() {
+    let values: Vec<Value> = texts()
+        .iter()
+        .filter_map(|t| serde_json::from_str(t).ok())
+        .collect();
+    let report = orgs::reconstruct(&values, &OrgContext::from_records(&values));
+    assert!(report.org_event_count > 100);
+    golden("orgs-values.json", &report);
+}
+
+#[test]
+fn session_matches_its_golden_report() {
+    let mut session = Session::default();
+    for (i, chunk) in texts().chunks(500).enumerate() {
+        let file = format!("{{\"Records\":[{}]}}", chunk.join(","));
+        session.add_file(&format!("part-{i}.json"), file.as_bytes());
+    }
+    session.finish();
+    golden("orgs-session.json", session.orgs());
+}
