@@ -1,8 +1,8 @@
 //! The Organizations report over a generated trail with every oddity the record reading
 //! and deduplication must keep exact, against golden reports written by the code before
 //! records were read from text (`tests/golden/orgs-*.json`; `BLESS=1` rewrites them).
-//! Two paths: `reconstruct` over `Value`s, and a `Session` over files of them (its ingest,
-//! store and `Session::orgs`).
+//! Three paths: `reconstruct` over `Value`s, `reconstruct_texts` over the same texts, and
+//! a `Session` over files of them (its ingest, store and `Session::orgs`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
@@ -94,6 +94,18 @@ fn reconstruct_matches_its_golden_report() {
     let report = orgs::reconstruct(&values, &OrgContext::from_records(&values));
     assert!(report.org_event_count > 100);
     golden("orgs-values.json", &report);
+}
+
+#[test]
+fn reconstruct_texts_reads_texts_as_values() {
+    let texts = texts();
+    let values: Vec<Value> = texts
+        .iter()
+        .filter_map(|t| serde_json::from_str(t).ok())
+        .collect();
+    let ctx = OrgContext::from_records(&values);
+    let from_texts = orgs::reconstruct_texts(texts.len(), |i| texts.get(i), &ctx);
+    golden("orgs-values.json", &from_texts);
 }
 
 #[test]

@@ -5,12 +5,12 @@
 //! duplication, so every record gets a total sort key (time, eventID, canonical content) and
 //! every later step processes records in that order only.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashSet};
 
 use serde_json::Value;
 
 use super::identity::describe_identity;
-use crate::event::EventKey;
 use crate::time::{parse_json_timestamp, EpochMillis};
 
 /// Digit runs longer than this in a month-name timestamp are not years.
@@ -51,6 +51,89 @@ pub(crate) fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// A record as [`super::reconstruct`] receives it.
+pub(crate) enum Input<'t> {
+    Value(&'t Value),
+    /// Parsed from text: only the fields [`read`] uses (see [`Input::parse`]).
+    Fields(Box<Fields>),
+    /// Text the typed parse refused (numbers for strings, repeated keys, not an object):
+    /// parsed whole, as a `Value` the reading is the same for.
+    Whole(Value),
+}
+
+/// The top-level fields [`read`] uses, so the rest of a record (most of an Organizations
+/// record is fields no lifecycle reads) is skipped rather than built into a `Value`.
+/// Absent and null are alike for all of them, as for [`get`]; strings are as [`text`]
+/// makes them.
+#[derive(serde::Deserialize)]
+pub(crate) struct Fields {
+    /// Where the text came from, to read it whole again if [`prepare`] needs to.
+    #[serde(skip)]
+    at: usize,
+    #[serde(rename = "eventID", default, deserialize_with = "trimmed")]
+    event_id: Option<String>,
+    #[serde(rename = "eventSource", default, deserialize_with = "trimmed")]
+    source: Option<String>,
+    #[serde(rename = "eventName", default, deserialize_with = "trimmed")]
+    name: Option<String>,
+    #[serde(rename = "awsRegion", default, deserialize_with = "trimmed")]
+    region: Option<String>,
+    #[serde(rename = "errorCode", default, deserialize_with = "trimmed")]
+    error_code: Option<String>,
+    #[serde(rename = "errorMessage", default, deserialize_with = "trimmed")]
+    error_message: Option<String>,
+    #[serde(rename = "recipientAccountId", default, deserialize_with = "trimmed")]
+    recipient: Option<String>,
+    #[serde(rename = "eventTime", default)]
+    time: Value,
+    #[serde(rename = "userIdentity", default)]
+    identity: Value,
+    #[serde(rename = "requestParameters", default)]
+    req: Value,
+    #[serde(rename = "responseElements", default)]
+    resp: Value,
+    #[serde(rename = "serviceEventDetails", default)]
+    service: Value,
+    #[serde(rename = "additionalEventData", default)]
+    additional: Value,
+    #[serde(default)]
+    resources: Value,
+}
+
+/// [`text`] of a string or null (anything else refuses the typed parse, so the record is
+/// read as a whole `Value`, where [`text`] decides).
+fn trimmed<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let s: Option<Cow<'de, str>> = serde::Deserialize::deserialize(d)?;
+    Ok(s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string))
+}
+
+impl Input<'_> {
+    /// Record `at`'s text; `None` for text that is not JSON. A record nested deeper than
+    /// serde_json's limit (128) only in fields [`read`] skips is read, where a whole
+    /// `Value` would be refused.
+    pub fn parse(at: usize, text: &str) -> Option<Input<'static>> {
+        // Not only objects deserialize into a struct: an array would fill it in order.
+        let object = text.trim_start().starts_with('{');
+        match serde_json::from_str::<Fields>(text) {
+            Ok(fields) if object => Some(Input::Fields(Box::new(Fields { at, ..fields }))),
+            _ => serde_json::from_str(text).ok().map(Input::Whole),
+        }
+    }
+}
+
+/// Where a record's canonical form comes from: its `Value`, or its text read again.
+#[derive(Clone, Copy)]
+enum Whole<'a> {
+    Value(&'a Value),
+    At(usize),
+}
+
+/// Reads record `at`'s text again as a whole `Value` (for [`Input::Fields`]).
+pub(crate) type Reread<'r> = &'r dyn Fn(usize) -> Option<Value>;
+
 /// One Organizations record with the fields every lifecycle needs.
 pub(crate) struct Rec<'a> {
     pub event_id: Option<String>,
@@ -70,7 +153,9 @@ pub(crate) struct Rec<'a> {
     pub service: &'a Value,
     pub additional: &'a Value,
     pub resources: &'a Value,
-    canonical: String,
+    whole: Whole<'a>,
+    /// The whole record's canonical form, where [`prepare`] needed it.
+    canonical: Option<String>,
 }
 
 impl Rec<'_> {
@@ -110,49 +195,59 @@ pub(crate) struct Prepared<'a> {
 
 /// Filters with [`super::is_org_event`], removes duplicates and sorts.
 ///
-/// Duplicates are one event by [`EventKey`], the store's definition; among copies that
+/// Duplicates are one event by [`crate::event::EventKey`], the store's definition; among copies that
 /// differ otherwise the smallest canonical form wins. Records without an eventID are
 /// duplicates when their canonical forms are equal.
-pub(crate) fn prepare<'a>(records: impl IntoIterator<Item = &'a Value>) -> Prepared<'a> {
-    #[derive(PartialEq, Eq, PartialOrd, Ord)]
-    enum Key {
-        Event(EventKey<String>),
-        Content(String),
-    }
-    let mut unique: BTreeMap<Key, Rec<'a>> = BTreeMap::new();
-    for raw in records {
-        let Some(rec) = read(raw) else { continue };
-        let key = match &rec.event_id {
-            Some(id) => Key::Event(EventKey {
-                event_id: id.clone(),
-                time: rec.time,
-                name: rec.name.clone(),
-                source: rec.source.clone(),
-            }),
-            None => Key::Content(rec.canonical.clone()),
-        };
-        match unique.get(&key) {
-            Some(kept) if kept.canonical <= rec.canonical => {}
-            _ => {
-                unique.insert(key, rec);
-            }
-        }
-    }
-    let mut keys_per_id: BTreeMap<&str, usize> = BTreeMap::new();
-    for rec in unique.values() {
-        if let Some(id) = &rec.event_id {
-            *keys_per_id.entry(id.as_str()).or_default() += 1;
-        }
-    }
-    let conflicting_ids: Vec<String> = keys_per_id
-        .into_iter()
-        .filter(|(_, n)| *n > 1)
-        .map(|(id, _)| id.to_string())
-        .collect();
-    let mut recs: Vec<Rec<'a>> = unique.into_values().collect();
-    crate::sort::sort_by(&mut recs, |a, b| {
-        (a.time, &a.event_id, &a.canonical).cmp(&(b.time, &b.event_id, &b.canonical))
+///
+/// The order is (time, eventID, canonical form). Only records sharing a (time, eventID)
+/// need their canonical form, to order and deduplicate them (equal forms have equal
+/// times, so a group holds every copy): nearly all records are alone in theirs, and the
+/// form costs more than everything else here.
+pub(crate) fn prepare<'a>(records: &'a mut [Input<'_>], reread: Reread) -> Prepared<'a> {
+    let mut read: Vec<Rec<'a>> = records.iter_mut().filter_map(read).collect();
+    crate::sort::sort_by(&mut read, |a, b| {
+        (a.time, &a.event_id).cmp(&(b.time, &b.event_id))
     });
+    let mut recs = Vec::with_capacity(read.len());
+    let mut group: Vec<Rec<'a>> = Vec::new();
+    let mut rest = read.into_iter().peekable();
+    while let Some(first) = rest.next() {
+        let key = (first.time, first.event_id.clone());
+        group.push(first);
+        while let Some(next) = rest.next_if(|r| (r.time, &r.event_id) == (key.0, &key.1)) {
+            group.push(next);
+        }
+        if group.len() > 1 {
+            for rec in &mut group {
+                let mut out = String::new();
+                match rec.whole {
+                    Whole::Value(v) => write_canonical(v, &mut out),
+                    Whole::At(i) => write_canonical(&reread(i).unwrap_or_default(), &mut out),
+                }
+                rec.canonical = Some(out);
+            }
+            // One event: the same (name, source) with an eventID, the same content
+            // without (which means the same name and source). After this sort, the first
+            // of each run of copies has the smallest canonical form.
+            crate::sort::sort_by(&mut group, |a, b| {
+                (&a.name, &a.source, &a.canonical).cmp(&(&b.name, &b.source, &b.canonical))
+            });
+            group.dedup_by(|later, kept| match kept.event_id {
+                Some(_) => (&later.name, &later.source) == (&kept.name, &kept.source),
+                None => later.canonical == kept.canonical,
+            });
+            crate::sort::sort_by(&mut group, |a, b| a.canonical.cmp(&b.canonical));
+        }
+        recs.append(&mut group);
+    }
+    // Each record is one event now: an eventID seen twice is shared.
+    let mut seen: HashSet<&str, foldhash::fast::RandomState> = HashSet::default();
+    let conflicting: BTreeSet<&str> = crate::sort::set_of(
+        recs.iter()
+            .filter_map(|r| r.event_id.as_deref())
+            .filter(|id| !seen.insert(id)),
+    );
+    let conflicting_ids = conflicting.into_iter().map(str::to_string).collect();
     let missing: Vec<&Rec> = recs.iter().filter(|r| r.time.is_none()).collect();
     let missing_time = missing.len();
     let missing_time_ids: BTreeSet<String> =
@@ -165,15 +260,18 @@ pub(crate) fn prepare<'a>(records: impl IntoIterator<Item = &'a Value>) -> Prepa
     }
 }
 
-fn read(raw: &Value) -> Option<Rec<'_>> {
+fn read<'a>(input: &'a mut Input<'_>) -> Option<Rec<'a>> {
+    let raw: &'a Value = match input {
+        Input::Value(v) => v,
+        Input::Whole(v) => v,
+        Input::Fields(f) => return read_fields(f),
+    };
     let source = text_at(raw, "eventSource")?;
     let name = text_at(raw, "eventName")?;
     if !super::is_org_event(&source, &name) {
         return None;
     }
     let identity = get(raw, "userIdentity");
-    let mut canonical = String::new();
-    write_canonical(raw, &mut canonical);
     Some(Rec {
         event_id: text_at(raw, "eventID"),
         time: timestamp(get(raw, "eventTime")),
@@ -190,7 +288,52 @@ fn read(raw: &Value) -> Option<Rec<'_>> {
         resources: get(raw, "resources"),
         source,
         name,
-        canonical,
+        whole: Whole::Value(raw),
+        canonical: None,
+    })
+}
+
+/// [`read`] of parsed fields: the same record, its strings moved rather than copied.
+fn read_fields(f: &mut Fields) -> Option<Rec<'_>> {
+    let Fields {
+        at,
+        event_id,
+        source,
+        name,
+        region,
+        error_code,
+        error_message,
+        recipient,
+        time,
+        identity,
+        req,
+        resp,
+        service,
+        additional,
+        resources,
+    } = f;
+    let (source, name) = (source.take()?, name.take()?);
+    if !super::is_org_event(&source, &name) {
+        return None;
+    }
+    Some(Rec {
+        event_id: event_id.take(),
+        time: timestamp(time),
+        region: region.take(),
+        error_code: error_code.take(),
+        error_message: error_message.take(),
+        actor: describe_identity(identity),
+        caller_account: text_at(identity, "accountId"),
+        recipient: recipient.take(),
+        req,
+        resp,
+        service,
+        additional,
+        resources,
+        source,
+        name,
+        whole: Whole::At(*at),
+        canonical: None,
     })
 }
 

@@ -659,11 +659,10 @@ impl Session {
 }
 
 fn org_report(store: &Store) -> OrgReport {
-    let records: Vec<serde_json::Value> = store
-        .sorted()
-        .iter()
-        .filter(|&&id| orgs::is_org_event(store.event_source(id), store.event_name(id)))
-        .filter_map(|&id| serde_json::from_str(&store.raw(id)?).ok())
+    // Id order reads the texts block by block (the report does not depend on the order).
+    let ids: Vec<EventId> = (0..store.len() as u32)
+        .map(EventId)
+        .filter(|&id| orgs::is_org_event(store.event_source(id), store.event_name(id)))
         .collect();
     let (accounts_seen, regions_seen) = store.accounts_and_regions();
     let ctx = OrgContext {
@@ -671,5 +670,5 @@ fn org_report(store: &Store) -> OrgReport {
         accounts_seen,
         regions_seen,
     };
-    orgs::reconstruct(&records, &ctx)
+    orgs::reconstruct_texts(ids.len(), |i| store.raw(ids[i]), &ctx)
 }
