@@ -2,7 +2,7 @@
 //! generated S3 files, the first call after the load as the worker makes it, then again
 //! after each of a few empty files (each marks the data changed, so the report is rebuilt
 //! from the store, with nothing else changed). Then the same work in parts: finding the
-//! org events, reading their texts alone (decompression), the context, and
+//! org events' texts, reading them alone (decompression), the context, and
 //! `reconstruct_texts`.
 //!
 //! Run with: cargo run --profile bench --example orgs -- DIR [RUNS]
@@ -15,7 +15,6 @@ use std::time::Instant;
 
 use trailglass::orgs::{self, OrgContext};
 use trailglass::session::Session;
-use trailglass::store::EventId;
 
 mod support;
 
@@ -67,21 +66,15 @@ fn main() {
         median(&mut again)
     );
 
-    // The parts, as org_report does them; reading the texts alone is timed apart (it is
-    // part of reconstruct_texts).
+    // The parts, as Session::orgs does them; reading the texts alone is timed apart (it
+    // is part of reconstruct_texts).
     let store = session.store();
     let mut parts: [Vec<f64>; 4] = Default::default();
     for _ in 0..runs {
         let mut lap = Lap::new();
-        let ids: Vec<EventId> = (0..store.len() as u32)
-            .map(EventId)
-            .filter(|&id| orgs::is_org_event(store.event_source(id), store.event_name(id)))
-            .collect();
+        let (n, text) = session.org_texts();
         parts[0].push(lap.ms());
-        let bytes: usize = ids
-            .iter()
-            .filter_map(|&id| Some(store.raw(id)?.len()))
-            .sum();
+        let bytes: usize = (0..n).filter_map(|i| Some(text(i)?.len())).sum();
         parts[1].push(lap.ms());
         let (accounts_seen, regions_seen) = store.accounts_and_regions();
         let ctx = OrgContext {
@@ -90,13 +83,13 @@ fn main() {
             regions_seen,
         };
         parts[2].push(lap.ms());
-        let report = orgs::reconstruct_texts(ids.len(), |i| store.raw(ids[i]), &ctx);
+        let report = orgs::reconstruct_texts(n, text, &ctx);
         parts[3].push(lap.ms());
         assert_eq!(report.org_event_count, count);
         assert!(bytes > 0);
     }
     let names = [
-        "find org events",
+        "find org events' texts",
         "read their texts alone",
         "context",
         "reconstruct_texts (read, parse, reconstruct)",

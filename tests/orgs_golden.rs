@@ -118,3 +118,60 @@ fn session_matches_its_golden_report() {
     session.finish();
     golden("orgs-session.json", session.orgs());
 }
+
+/// The org report reads texts the session set aside at load: console CSV summaries (with
+/// and without an eventSource column) upgraded by their full records, repeated files and
+/// summaries after the full records must give the report of the full records alone.
+#[test]
+fn session_reads_full_records_after_summaries_and_copies() {
+    let mut g = Generator::new(5);
+    let mut records = g.org_story(1_700_000_000_000);
+    for _ in 0..200 {
+        records.push(g.noise());
+    }
+    let json = format!(
+        "{{\"Records\":[{}]}}",
+        records
+            .iter()
+            .map(Value::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let csv = |with_source: bool| {
+        let field = |r: &Value, k: &str| r[k].as_str().unwrap_or("").to_string();
+        let mut out = String::from("Event ID,Event time,Event name,AWS region");
+        out += if with_source { ",Event source\n" } else { "\n" };
+        for r in &records {
+            out += &[field(r, "eventID"), field(r, "eventTime")].join(",");
+            out += &format!(",{},{}", field(r, "eventName"), field(r, "awsRegion"));
+            if with_source {
+                out += &format!(",{}", field(r, "eventSource"));
+            }
+            out += "\n";
+        }
+        out
+    };
+    let report = |files: &[(&str, &str)]| {
+        let mut session = Session::default();
+        for (name, text) in files {
+            session.add_file(name, text.as_bytes());
+        }
+        session.finish();
+        session.orgs().clone()
+    };
+    let (with, without) = (csv(true), csv(false));
+    let full = report(&[("a.json", &json)]);
+    assert!(full.org_event_count > 10 && !full.creations.is_empty());
+    let summaries = report(&[("s.csv", &with)]);
+    assert_eq!(summaries.org_event_count, full.org_event_count);
+    assert_ne!(summaries, full, "summaries say less than the full records");
+    for files in [
+        &[("s.csv", &with[..]), ("a.json", &json)][..],
+        &[("n.csv", &without), ("a.json", &json)],
+        &[("a.json", &json), ("s.csv", &with), ("n.csv", &without)],
+        &[("a.json", &json), ("b.json", &json)],
+    ] {
+        let names: Vec<&str> = files.iter().map(|f| f.0).collect();
+        assert!(report(files) == full, "{names:?}");
+    }
+}

@@ -17,8 +17,8 @@ use std::hash::{Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
 
-pub use raw::RawText;
-use raw::{RawId, RawStore};
+// The session keeps a second, smaller text store of its own (the Organizations records).
+pub use raw::{RawId, RawStore, RawText};
 
 use crate::event::{EventKey, Record};
 use crate::store::intern::{Interner, Sym};
