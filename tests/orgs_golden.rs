@@ -175,3 +175,49 @@ fn session_reads_full_records_after_summaries_and_copies() {
         assert!(report(files) == full, "{names:?}");
     }
 }
+
+/// Identities and times read from text without a `Value` read as the `Value`s do: the
+/// caller's account (a management-only call names it) and the actor, in odd shapes.
+#[test]
+fn odd_identities_and_times_read_as_values() {
+    let identities = [
+        r#"{"accountId":111111111111,"type":"IAMUser","userName":"n"}"#,
+        r#"{"accountId":" 222222222222 ","type":"Root"}"#,
+        r#"{"accountId":"333333333333","accountId":"444444444444","type":"Root"}"#,
+        r#"{"accountId":"55555555555\u0035","arn":"arn:aws:sts::5:assumed-role/R/s\u00e9"}"#,
+        r#"{"accountId":1.5e11,"type":"AWSAccount","principalId":"p"}"#,
+        r#"{"accountId":["666666666666"],"sessionContext":{"sessionIssuer":{"userName":"x"}}}"#,
+        r#"["777777777777"]"#,
+        r#""root""#,
+        r#"null"#,
+        r#"{"accountId":"","type":"AWSService","invokedBy":"a.amazonaws.com"}"#,
+    ];
+    let times = [
+        r#""2023-11-15T00:00:00Z""#,
+        "1700100000000",
+        "1700100000.5",
+        r#""2023-11-15T00:00:0\u0031Z""#,
+        r#"{"t":1}"#,
+        "true",
+        r#""Sep 16, 99999999999 9:20 PM""#,
+    ];
+    let texts: Vec<String> = identities
+        .iter()
+        .enumerate()
+        .flat_map(|(i, identity)| {
+            times.iter().enumerate().map(move |(j, time)| {
+                format!(
+                    r#"{{"eventID":"e-{i}-{j}","eventTime":{time},"eventSource":"organizations.amazonaws.com","eventName":"CreateAccount","userIdentity":{identity},"requestParameters":{{"accountName":"n{i}","email":"e{i}@x"}}}}"#
+                )
+            })
+        })
+        .collect();
+    let values: Vec<Value> = texts
+        .iter()
+        .map(|t| serde_json::from_str(t).unwrap())
+        .collect();
+    let ctx = OrgContext::from_records(&values);
+    let from_values = orgs::reconstruct(&values, &ctx);
+    assert_eq!(from_values.org_event_count as usize, texts.len());
+    assert!(from_values == orgs::reconstruct_texts(texts.len(), |i| texts.get(i), &ctx));
+}

@@ -100,9 +100,12 @@ fn build(prepared: Prepared, ctx: &OrgContext) -> OrgReport {
         .or_else(|| recs.iter().filter_map(|r| r.time).max());
     // The context should list every account; the org events' own accounts are loaded too.
     let mut accounts_seen = ctx.accounts_seen.clone();
-    for rec in recs {
-        accounts_seen.extend(rec.recipient.clone());
-        accounts_seen.extend(rec.caller_account.clone());
+    for account in recs.iter().flat_map(|r| [&r.recipient, &r.caller_account]) {
+        // Nearly all are seen already: copied only when new.
+        match account {
+            Some(a) if !accounts_seen.contains(a) => _ = accounts_seen.insert(a.clone()),
+            _ => {}
+        }
     }
     let creations = creation::build(recs);
     let handshakes = handshake::build(recs, &accounts_seen, reference_time);

@@ -8,6 +8,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashSet};
 
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::identity::describe_identity;
@@ -84,10 +85,12 @@ pub(crate) struct Fields {
     error_message: Option<String>,
     #[serde(rename = "recipientAccountId", default, deserialize_with = "trimmed")]
     recipient: Option<String>,
-    #[serde(rename = "eventTime", default)]
-    time: Value,
+    #[serde(rename = "eventTime", default, deserialize_with = "time")]
+    time: Option<EpochMillis>,
+    /// Kept as text: most records never become a row, so their actor is never described
+    /// (building the `Value` of every identity, and dropping it, cost more than the rest).
     #[serde(rename = "userIdentity", default)]
-    identity: Value,
+    identity: Option<Box<RawValue>>,
     #[serde(rename = "requestParameters", default)]
     req: Value,
     #[serde(rename = "responseElements", default)]
@@ -108,6 +111,88 @@ fn trimmed<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_string))
+}
+
+/// A JSON value as the scalar readers below see it (read without building a `Value`:
+/// strings are not copied, objects and arrays are skipped).
+enum Scalar<'s> {
+    Str(&'s str),
+    Num(serde_json::Number),
+    Other,
+}
+
+impl Scalar<'_> {
+    /// [`text`] of the value.
+    fn text(self) -> Option<String> {
+        match self {
+            Scalar::Str(s) => Some(s.trim()).filter(|s| !s.is_empty()).map(str::to_string),
+            Scalar::Num(n) if n.is_u64() || n.is_i64() => Some(n.to_string()),
+            _ => None,
+        }
+    }
+
+    /// [`timestamp`] of the value.
+    fn timestamp(self) -> Option<EpochMillis> {
+        match self {
+            Scalar::Str(s) => timestamp_text(s),
+            Scalar::Num(n) => parse_json_timestamp(&Value::Number(n)),
+            Scalar::Other => None,
+        }
+    }
+}
+
+/// Reads any JSON value as a [`Scalar`], handing it to `f`.
+fn scalar<'de, D, T>(d: D, f: impl FnOnce(Scalar<'_>) -> T) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use serde::de::{IgnoredAny, MapAccess, SeqAccess};
+    struct Visit<F>(F);
+    impl<'de, T, F: FnOnce(Scalar<'_>) -> T> serde::de::Visitor<'de> for Visit<F> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_str<E>(self, s: &str) -> Result<T, E> {
+            Ok((self.0)(Scalar::Str(s)))
+        }
+        fn visit_u64<E>(self, n: u64) -> Result<T, E> {
+            Ok((self.0)(Scalar::Num(n.into())))
+        }
+        fn visit_i64<E>(self, n: i64) -> Result<T, E> {
+            Ok((self.0)(Scalar::Num(n.into())))
+        }
+        fn visit_f64<E>(self, n: f64) -> Result<T, E> {
+            Ok((self.0)(
+                serde_json::Number::from_f64(n).map_or(Scalar::Other, Scalar::Num),
+            ))
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<T, E> {
+            Ok((self.0)(Scalar::Other))
+        }
+        fn visit_unit<E>(self) -> Result<T, E> {
+            Ok((self.0)(Scalar::Other))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok((self.0)(Scalar::Other))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok((self.0)(Scalar::Other))
+        }
+    }
+    d.deserialize_any(Visit(f))
+}
+
+/// [`timestamp`] of a field, read without building a `Value`.
+fn time<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<EpochMillis>, D::Error> {
+    scalar(d, |s| s.timestamp())
+}
+
+/// [`text`] of a field, read without building a `Value`.
+fn text_of<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    scalar(d, |s| s.text())
 }
 
 impl Input<'_> {
@@ -143,8 +228,8 @@ pub(crate) struct Rec<'a> {
     pub region: Option<String>,
     pub error_code: Option<String>,
     pub error_message: Option<String>,
-    /// [`describe_identity`] of `userIdentity`.
-    pub actor: String,
+    /// `userIdentity`, for [`Rec::actor`].
+    identity: Identity<'a>,
     /// `userIdentity.accountId`.
     pub caller_account: Option<String>,
     pub recipient: Option<String>,
@@ -158,7 +243,49 @@ pub(crate) struct Rec<'a> {
     canonical: Option<String>,
 }
 
+/// A record's `userIdentity`: a `Value`, or its text (`None`: absent or null).
+enum Identity<'a> {
+    Value(&'a Value),
+    Text(Option<&'a RawValue>),
+}
+
+impl Identity<'_> {
+    /// `userIdentity.accountId`, as [`text_at`] reads it.
+    fn account(&self) -> Option<String> {
+        /// The one field, so the rest of the identity is skipped, not built.
+        #[derive(serde::Deserialize)]
+        struct Account {
+            #[serde(rename = "accountId", default, deserialize_with = "text_of")]
+            id: Option<String>,
+        }
+        match self {
+            Identity::Value(v) => text_at(v, "accountId"),
+            Identity::Text(None) => None,
+            // A struct also reads an array in order: objects only. Anything the typed
+            // read refuses (a repeated key, …) is read whole, as the `Value` path would.
+            Identity::Text(Some(raw)) => match raw.get().trim_start().starts_with('{') {
+                true => match serde_json::from_str::<Account>(raw.get()) {
+                    Ok(a) => a.id,
+                    Err(_) => text_at(&serde_json::from_str(raw.get()).ok()?, "accountId"),
+                },
+                false => None,
+            },
+        }
+    }
+}
+
 impl Rec<'_> {
+    /// [`describe_identity`] of `userIdentity` (worked out only for rows that show it).
+    pub fn actor(&self) -> String {
+        match self.identity {
+            Identity::Value(v) => describe_identity(v),
+            Identity::Text(raw) => {
+                let v = raw.and_then(|r| serde_json::from_str(r.get()).ok());
+                describe_identity(v.as_ref().unwrap_or(&NULL))
+            }
+        }
+    }
+
     pub fn failed(&self) -> bool {
         self.error_code.is_some()
     }
@@ -212,11 +339,13 @@ pub(crate) fn prepare<'a>(records: &'a mut [Input<'_>], reread: Reread) -> Prepa
     let mut group: Vec<Rec<'a>> = Vec::new();
     let mut rest = read.into_iter().peekable();
     while let Some(first) = rest.next() {
-        let key = (first.time, first.event_id.clone());
-        group.push(first);
-        while let Some(next) = rest.next_if(|r| (r.time, &r.event_id) == (key.0, &key.1)) {
+        while let Some(next) =
+            rest.next_if(|r| (r.time, &r.event_id) == (first.time, &first.event_id))
+        {
             group.push(next);
         }
+        // First, as it came (nearly always alone).
+        group.insert(0, first);
         if group.len() > 1 {
             for rec in &mut group {
                 let mut out = String::new();
@@ -271,15 +400,15 @@ fn read<'a>(input: &'a mut Input<'_>) -> Option<Rec<'a>> {
     if !super::is_org_event(&source, &name) {
         return None;
     }
-    let identity = get(raw, "userIdentity");
+    let identity = Identity::Value(get(raw, "userIdentity"));
     Some(Rec {
         event_id: text_at(raw, "eventID"),
         time: timestamp(get(raw, "eventTime")),
         region: text_at(raw, "awsRegion"),
         error_code: text_at(raw, "errorCode"),
         error_message: text_at(raw, "errorMessage"),
-        actor: describe_identity(identity),
-        caller_account: text_at(identity, "accountId"),
+        caller_account: identity.account(),
+        identity,
         recipient: text_at(raw, "recipientAccountId"),
         req: get(raw, "requestParameters"),
         resp: get(raw, "responseElements"),
@@ -316,14 +445,15 @@ fn read_fields(f: &mut Fields) -> Option<Rec<'_>> {
     if !super::is_org_event(&source, &name) {
         return None;
     }
+    let identity = Identity::Text(identity.as_deref());
     Some(Rec {
         event_id: event_id.take(),
-        time: timestamp(time),
+        time: *time,
         region: region.take(),
         error_code: error_code.take(),
         error_message: error_message.take(),
-        actor: describe_identity(identity),
-        caller_account: text_at(identity, "accountId"),
+        caller_account: identity.account(),
+        identity,
         recipient: recipient.take(),
         req,
         resp,
@@ -340,18 +470,23 @@ fn read_fields(f: &mut Fields) -> Option<Rec<'_>> {
 /// [`parse_json_timestamp`], refusing month-name dialect texts with absurd years first:
 /// `crate::time` overflows on them (debug builds panic), e.g. `Sep 16, 99999999999 9:20 PM`.
 pub(crate) fn timestamp(v: &Value) -> Option<EpochMillis> {
-    if let Value::String(s) = v {
-        let month_name = s.trim_start().starts_with(|c: char| c.is_alphabetic());
-        let longest_digits = s
-            .split(|c: char| !c.is_ascii_digit())
-            .map(str::len)
-            .max()
-            .unwrap_or(0);
-        if month_name && longest_digits > MAX_YEAR_DIGITS {
-            return None;
-        }
+    match v {
+        Value::String(s) => timestamp_text(s),
+        other => parse_json_timestamp(other),
     }
-    parse_json_timestamp(v)
+}
+
+fn timestamp_text(s: &str) -> Option<EpochMillis> {
+    let month_name = s.trim_start().starts_with(|c: char| c.is_alphabetic());
+    let longest_digits = s
+        .split(|c: char| !c.is_ascii_digit())
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    if month_name && longest_digits > MAX_YEAR_DIGITS {
+        return None;
+    }
+    crate::time::parse_timestamp(s)
 }
 
 /// JSON with object keys sorted, so equal content compares equal whatever the key order
