@@ -62,6 +62,12 @@ fn main() {
         store.raw_heap_bytes() as f64 / 1e6,
         store.raw_heap_bytes() as f64 / events
     );
+    // A second copy of the Organizations records' texts, for the org report.
+    println!(
+        "org events' texts: {:.1} MB held ({:.1} B/event)",
+        session.org_texts_heap_bytes() as f64 / 1e6,
+        session.org_texts_heap_bytes() as f64 / events
+    );
 
     // One pass over every record's text, in id order, as a free-text query does.
     let start = Instant::now();

@@ -175,7 +175,7 @@ fn apply_request(row: &mut AccountCreation, rec: &Rec, status: &Value) {
     push_id(row, rec);
     // Of several copies of one request (two trails), the first in time order wins.
     if row.requester.is_none() {
-        row.requester = Some(rec.actor.clone());
+        row.requester = Some(rec.actor());
         row.requester_account_id = rec.account();
     }
     // The request names the account as asked; it wins over a result's copy.

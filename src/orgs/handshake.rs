@@ -101,7 +101,7 @@ fn failed_attempt(rec: &Rec) -> FailedAttempt {
         event_name: rec.name.clone(),
         event_id: rec.event_id.clone(),
         time: rec.time,
-        actor: rec.actor.clone(),
+        actor: rec.actor(),
         account_id: rec.account(),
         error_code: rec.error_code.clone().unwrap_or_default(),
         error_message: rec.error_message.clone(),
@@ -155,7 +155,7 @@ pub(crate) fn build(
                 acc.resolutions.push(Resolution {
                     state,
                     time: rec.time,
-                    actor: rec.actor.clone(),
+                    actor: rec.actor(),
                     account: rec.account(),
                 });
             }
@@ -187,7 +187,7 @@ pub(crate) fn build(
             if acc.row.handshake_id.is_none() {
                 // The failed call is the row: show what it asked for.
                 acc.row.action = Some(action_of_call(&rec.name).to_string());
-                acc.row.requester = Some(rec.actor.clone());
+                acc.row.requester = Some(rec.actor());
                 acc.row.requester_account_id = rec.account();
                 acc.row.requested_time = rec.time;
                 acc.requested_target = request_target(rec);
@@ -198,7 +198,7 @@ pub(crate) fn build(
         // The invitation itself: its details win over copies seen in responses.
         acc.row.request_seen = true;
         if acc.row.requester.is_none() {
-            acc.row.requester = Some(rec.actor.clone());
+            acc.row.requester = Some(rec.actor());
             acc.row.requester_account_id = rec.account();
         }
         absorb(&mut acc.row, handshake, true);

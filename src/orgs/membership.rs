@@ -120,7 +120,7 @@ pub(crate) fn build(
             }),
         };
         let mut r = row(kind, account, rec.time);
-        r.change.actor = Some(rec.actor.clone());
+        r.change.actor = Some(rec.actor());
         r.change.event_ids = rec.ids();
         r.change.error_code = rec.error_code.clone();
         r.change.error_message = rec.error_message.clone();
@@ -242,7 +242,7 @@ fn close_result(rows: &mut Vec<Row>, rec: &Rec) {
         Some(i) => i,
         None => {
             let mut r = row(MembershipKind::Closed, account, time);
-            r.change.actor = Some(rec.actor.clone());
+            r.change.actor = Some(rec.actor());
             r.origin = rec.name.clone();
             rows.push(r);
             rows.len() - 1
@@ -286,7 +286,7 @@ fn joined(rows: &mut Vec<Row>, rec: &Rec) {
         Some(i) => i,
         None => {
             let mut r = row(kind.unwrap_or(MembershipKind::InvitedJoined), account, time);
-            r.change.actor = Some(rec.actor.clone());
+            r.change.actor = Some(rec.actor());
             r.origin = rec.name.clone();
             rows.push(r);
             rows.len() - 1
@@ -331,7 +331,7 @@ fn departed(rows: &mut Vec<Row>, rec: &Rec) {
         Some(i) => i,
         None => {
             let mut r = row(kind.unwrap_or(MembershipKind::Left), account, time);
-            r.change.actor = Some(rec.actor.clone());
+            r.change.actor = Some(rec.actor());
             r.origin = rec.name.clone();
             rows.push(r);
             rows.len() - 1

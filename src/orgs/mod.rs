@@ -10,6 +10,7 @@
 //! - [`is_org_event`]: which records the caller passes in;
 //! - [`reconstruct`]: records → [`OrgReport`] (creations, handshakes, membership changes,
 //!   structure and policy changes, warnings, links from events back to rows);
+//!   [`reconstruct_texts`] does the same from records' texts;
 //! - [`org_tree_at`]: the organization tree as of a time, from a report;
 //! - [`sections`] and [`swimlane`]: what the Organization tab shows of a report (words,
 //!   labels, drill-down queries, tree stops; per-account lanes and their time axis).
@@ -44,7 +45,7 @@ pub use membership::MERGE_WINDOW_MS;
 pub use model::*;
 pub use tree::{org_tree_at, UNKNOWN_ROOT};
 
-use record::{is_account_id, text_at, Rec, ACCOUNT, ORGANIZATIONS};
+use record::{is_account_id, text_at, Input, Prepared, Rec, ACCOUNT, ORGANIZATIONS};
 
 /// Whether the caller must pass a record to [`reconstruct`]: every Organizations event, and
 /// account closures made from the Account Management side.
@@ -73,16 +74,38 @@ pub fn reconstruct<'a>(
     records: impl IntoIterator<Item = &'a serde_json::Value>,
     ctx: &OrgContext,
 ) -> OrgReport {
-    let prepared = record::prepare(records);
+    let mut inputs: Vec<Input> = records.into_iter().map(Input::Value).collect();
+    build(record::prepare(&mut inputs, &|_| None), ctx)
+}
+
+/// [`reconstruct`] over `count` record texts, `text(i)` being the i-th (`None`: gone).
+/// Only the fields lifecycles read are parsed; `text` is called again for the rare
+/// records that must be compared whole (copies sharing a time and eventID).
+pub fn reconstruct_texts<T: AsRef<str>>(
+    count: usize,
+    text: impl Fn(usize) -> Option<T>,
+    ctx: &OrgContext,
+) -> OrgReport {
+    let mut inputs: Vec<Input> = (0..count)
+        .filter_map(|i| Input::parse(i, text(i)?.as_ref()))
+        .collect();
+    let reread = |i: usize| serde_json::from_str(text(i)?.as_ref()).ok();
+    build(record::prepare(&mut inputs, &reread), ctx)
+}
+
+fn build(prepared: Prepared, ctx: &OrgContext) -> OrgReport {
     let recs = &prepared.recs;
     let reference_time = ctx
         .latest_event_time
         .or_else(|| recs.iter().filter_map(|r| r.time).max());
     // The context should list every account; the org events' own accounts are loaded too.
     let mut accounts_seen = ctx.accounts_seen.clone();
-    for rec in recs {
-        accounts_seen.extend(rec.recipient.clone());
-        accounts_seen.extend(rec.caller_account.clone());
+    for account in recs.iter().flat_map(|r| [&r.recipient, &r.caller_account]) {
+        // Nearly all are seen already: copied only when new.
+        match account {
+            Some(a) if !accounts_seen.contains(a) => _ = accounts_seen.insert(a.clone()),
+            _ => {}
+        }
     }
     let creations = creation::build(recs);
     let handshakes = handshake::build(recs, &accounts_seen, reference_time);

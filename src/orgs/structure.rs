@@ -193,7 +193,7 @@ pub(crate) fn build(recs: &[Rec], names: &NameBook) -> (Vec<OrgChange>, Vec<Tree
             kind,
             event_name: rec.name.clone(),
             time: rec.time,
-            actor: rec.actor.clone(),
+            actor: rec.actor(),
             account_id: rec.account(),
             targets: draft.targets,
             details,

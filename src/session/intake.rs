@@ -5,6 +5,8 @@ use crate::event::Record;
 use crate::ingest::{FileReport, Streamer};
 use crate::store::{Added, EventId, FileId, Store};
 
+use super::org_texts::{self, OrgTexts};
+
 /// A file arriving in slices: its streamer, and what the store made of its records so far.
 pub(super) struct OpenFile {
     pub(super) path: String,
@@ -63,6 +65,7 @@ impl Counts {
 /// a load filter, held (owned) until [`Intake::close`] runs the filter over them.
 pub(super) struct Intake<'s> {
     pub(super) store: &'s mut Store,
+    pub(super) org_texts: &'s mut OrgTexts,
     pub(super) filter: Option<&'s crate::query::Ast>,
     /// Events whose summary-only record was replaced by a full one (their envelopes).
     pub(super) upgraded: &'s mut Vec<EventId>,
@@ -81,7 +84,12 @@ impl Intake<'_> {
     }
 
     fn store(&mut self, record: Record<'_>) {
-        match self.store.add(record, self.file) {
+        // Borrowed from the streamer: a copy only with a load filter (and for CSV rows).
+        let org_text = org_texts::is_org(&record).then(|| record.raw.clone());
+        let summary = record.summary_only;
+        let added = self.store.add(record, self.file);
+        self.org_texts.note(added, org_text.as_deref(), summary);
+        match added {
             Added::New(_) => self.counts.kept += 1,
             Added::Reused(_) => {
                 self.counts.kept += 1;

@@ -5,6 +5,7 @@
 //! methods it dispatches to.
 
 mod intake;
+mod org_texts;
 mod view;
 mod watch;
 
@@ -17,6 +18,7 @@ use crate::protocol::{
 use crate::store::{EventId, FileId, RawText, Row, Store};
 use crate::timeline::TimelineQuery;
 use intake::{Counts, Intake, OpenFile};
+use org_texts::OrgTexts;
 use view::View;
 use watch::Watch;
 
@@ -26,6 +28,8 @@ const MAX_ROWS: u32 = 1000;
 #[derive(Default)]
 pub struct Session {
     store: Store,
+    /// The texts of the Organizations records, which the org report reads.
+    org_texts: OrgTexts,
     ledger: Vec<FileReport>,
     limits: Limits,
     /// Bumped whenever the loaded data or the view changes: answers carry it so the page
@@ -340,6 +344,7 @@ impl Session {
     ) -> (R, Counts) {
         let mut intake = Intake {
             store: &mut self.store,
+            org_texts: &mut self.org_texts,
             filter: self.load_filter.as_ref(),
             upgraded: &mut self.watch.stale_records,
             file,
@@ -614,14 +619,33 @@ impl Session {
     /// Organizations lifecycles over everything loaded (cached until the data changes).
     pub fn orgs(&mut self) -> &OrgReport {
         let version = self.data_version;
-        if self.orgs.as_ref().is_some_and(|(v, _)| *v != version) {
-            self.orgs = None;
-        }
+        let report = match self.orgs.take() {
+            Some((v, report)) if v == version => report,
+            _ => self.org_report(),
+        };
+        &self.orgs.insert((version, report)).1
+    }
+
+    fn org_report(&self) -> OrgReport {
         let store = &self.store;
-        &self
-            .orgs
-            .get_or_insert_with(|| (version, org_report(store)))
-            .1
+        let (accounts_seen, regions_seen) = store.accounts_and_regions();
+        let ctx = OrgContext {
+            latest_event_time: store.time_span().map(|(_, last)| last),
+            accounts_seen,
+            regions_seen,
+        };
+        let (count, text) = self.org_texts();
+        orgs::reconstruct_texts(count, text, &ctx)
+    }
+
+    /// The texts [`Session::orgs`] reads: how many, and the i-th (public for measurements).
+    pub fn org_texts<'s>(&'s self) -> (usize, impl Fn(usize) -> Option<RawText<'s>> + 's) {
+        self.org_texts.texts(&self.store)
+    }
+
+    /// Heap bytes held by [`Session::org_texts`] (for memory measurements).
+    pub fn org_texts_heap_bytes(&self) -> usize {
+        self.org_texts.heap_bytes()
     }
 
     /// Replaces the rules, compiles each once and evaluates the enabled ones.
@@ -651,20 +675,4 @@ impl Session {
     pub fn event(&self, id: EventId) -> Option<RawText<'_>> {
         self.store.raw(id)
     }
-}
-
-fn org_report(store: &Store) -> OrgReport {
-    let records: Vec<serde_json::Value> = store
-        .sorted()
-        .iter()
-        .filter(|&&id| orgs::is_org_event(store.event_source(id), store.event_name(id)))
-        .filter_map(|&id| serde_json::from_str(&store.raw(id)?).ok())
-        .collect();
-    let (accounts_seen, regions_seen) = store.accounts_and_regions();
-    let ctx = OrgContext {
-        latest_event_time: store.time_span().map(|(_, last)| last),
-        accounts_seen,
-        regions_seen,
-    };
-    orgs::reconstruct(&records, &ctx)
 }

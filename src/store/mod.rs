@@ -17,8 +17,9 @@ use std::hash::{Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
 
-pub use raw::RawText;
-use raw::{BlockFilter, RawId, RawStore};
+// The session keeps a second, smaller text store of its own (the Organizations records).
+pub use raw::{RawId, RawStore, RawText};
+use raw::BlockFilter;
 
 use crate::event::{EventKey, Record};
 use crate::store::intern::{Interner, Sym};
