@@ -18,8 +18,8 @@ use std::hash::{Hash, Hasher};
 use serde::{Deserialize, Serialize};
 
 // The session keeps a second, smaller text store of its own (the Organizations records).
-pub use raw::{RawId, RawStore, RawText};
 use raw::BlockFilter;
+pub use raw::{RawId, RawStore, RawText};
 
 use crate::event::{EventKey, Record};
 use crate::store::intern::{Interner, Sym};
