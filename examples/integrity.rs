@@ -66,12 +66,7 @@ fn main() {
     );
 
     let (start, cpu) = (Instant::now(), cpu_seconds());
-    let mut session = Session::default();
-    for f in &files {
-        let bytes = std::fs::read(f).unwrap();
-        session.add_file(&f.to_string_lossy(), &bytes);
-    }
-    let summary = session.finish();
+    let (mut session, summary) = support::load(&files);
     println!(
         "session load: {} files, {} events in {:.2} s ({:.2} s CPU)",
         files.len(),
@@ -85,11 +80,7 @@ fn main() {
         (digests, start.elapsed().as_secs_f64(), cpu_seconds() - cpu)
     };
     // The same without the keys: everything but the RSA verifications.
-    let mut keyless = Session::default();
-    for f in files.iter().filter(|f| !f.ends_with("public-keys.json")) {
-        keyless.add_file(&f.to_string_lossy(), &std::fs::read(f).unwrap());
-    }
-    keyless.finish();
+    let (mut keyless, _) = support::load(files.iter().filter(|f| !f.ends_with("public-keys.json")));
     let (n, wall, cpu) = validate(&mut keyless);
     println!("validation without keys (no RSA): {n} digests in {wall:.3} s ({cpu:.3} s CPU)");
     drop(keyless);

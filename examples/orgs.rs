@@ -10,27 +10,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a tool: fail loudly
 #![allow(clippy::disallowed_methods)] // Instant::now: native-only measurement
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use trailglass::orgs::{self, OrgContext};
-use trailglass::session::Session;
 
 mod support;
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let dir = PathBuf::from(args.next().expect("usage: orgs DIR [RUNS]"));
-    let runs: usize = args.next().map_or(5, |r| r.parse().unwrap());
+    let (dir, runs) = support::dir_and_runs("usage: orgs DIR [RUNS]");
     let files = support::gz_files(&dir);
 
     let start = Instant::now();
-    let mut session = Session::default();
-    for f in &files {
-        let bytes = std::fs::read(f).unwrap();
-        session.add_file(&f.to_string_lossy(), &bytes);
-    }
-    let summary = session.finish();
+    let (mut session, summary) = support::load(&files);
     println!(
         "{} files, {} events, loaded in {:.2} s",
         files.len(),

@@ -50,13 +50,7 @@ const QUERIES: &[&str] = &[
 
 fn main() {
     let dir = PathBuf::from(std::env::args().nth(1).expect("usage: queries DIR"));
-    let files = support::gz_files(&dir);
-    let mut session = Session::default();
-    for f in &files {
-        let bytes = std::fs::read(f).unwrap();
-        session.add_file(&f.to_string_lossy(), &bytes);
-    }
-    session.finish();
+    let (mut session, _) = support::load(&support::gz_files(&dir));
     session.handle(Request::SetRules(RuleSpec::starters()));
     let store = status_kb("VmRSS");
     println!(

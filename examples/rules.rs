@@ -8,25 +8,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a tool: fail loudly
 #![allow(clippy::disallowed_methods)] // Instant::now: native-only measurement
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use trailglass::protocol::RuleSpec;
-use trailglass::session::Session;
 
 mod support;
 use support::cpu_seconds;
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let dir = PathBuf::from(args.next().expect("usage: rules DIR [RUNS]"));
-    let runs: usize = args.next().map_or(5, |r| r.parse().unwrap());
-
-    let mut session = Session::default();
-    for f in support::gz_files(&dir) {
-        session.add_file(&f.to_string_lossy(), &std::fs::read(&f).unwrap());
-    }
-    let events = session.finish().stats.events;
+    let (dir, runs) = support::dir_and_runs("usage: rules DIR [RUNS]");
+    let (mut session, summary) = support::load(&support::gz_files(&dir));
+    let events = summary.stats.events;
 
     // Each run edits every rule (a trailing space), so none keeps its matches.
     let mut specs = RuleSpec::starters();

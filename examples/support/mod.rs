@@ -4,6 +4,27 @@
 
 use std::path::{Path, PathBuf};
 
+use trailglass::protocol::Summary;
+use trailglass::session::Session;
+
+/// A session with `files` added in order and finished, as the worker loads a folder.
+pub fn load<'a>(files: impl IntoIterator<Item = &'a PathBuf>) -> (Session, Summary) {
+    let mut session = Session::default();
+    for f in files {
+        session.add_file(&f.to_string_lossy(), &std::fs::read(f).unwrap());
+    }
+    let summary = session.finish();
+    (session, summary)
+}
+
+/// The folder and the number of runs of a timing example: `DIR [RUNS]` (RUNS default 5).
+pub fn dir_and_runs(usage: &str) -> (PathBuf, usize) {
+    let mut args = std::env::args().skip(1);
+    let dir = PathBuf::from(args.next().expect(usage));
+    let runs = args.next().map_or(5, |r| r.parse().unwrap());
+    (dir, runs)
+}
+
 /// Every `.json.gz` file under `dir`, sorted (the order the page reads a folder in).
 pub fn gz_files(dir: &Path) -> Vec<PathBuf> {
     let mut files = all_files(dir);
