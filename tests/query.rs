@@ -12,7 +12,7 @@
 use proptest::prelude::*;
 use serde_json::{json, Value as Json};
 use trailglass::event::Record;
-use trailglass::query::{self, parse_number, time_span, Ast, Bound, Field, Value};
+use trailglass::query::{self, parse_number, time_span, Ast, Bound, Field, Plan, Value};
 use trailglass::session::Session;
 use trailglass::store::{EventId, Store};
 use trailglass::time::{parse_json_timestamp, parse_timestamp};
@@ -290,18 +290,28 @@ fn naive(store: &Store, ast: &Ast) -> Vec<EventId> {
         .collect()
 }
 
+/// The events `plan` matches asked one at a time ([`Plan::matches`]: each record read
+/// whole, no block skipped), in time order.
+fn one_by_one(store: &Store, plan: &Plan) -> Vec<EventId> {
+    store
+        .sorted()
+        .iter()
+        .copied()
+        .filter(|&id| plan.matches(store, id))
+        .collect()
+}
+
 fn check(store: &Store, ast: &Ast) -> Result<Vec<EventId>, TestCaseError> {
     let plan = query::compile(ast, store);
     let got = query::filter(store, &plan);
     let want = naive(store, ast);
     prop_assert_eq!(&got, &want, "query {}", ast);
-    let one_by_one: Vec<EventId> = store
-        .sorted()
-        .iter()
-        .copied()
-        .filter(|&id| plan.matches(store, id))
-        .collect();
-    prop_assert_eq!(&one_by_one, &want, "Plan::matches, query {}", ast);
+    prop_assert_eq!(
+        &one_by_one(store, &plan),
+        &want,
+        "Plan::matches, query {}",
+        ast
+    );
     Ok(got)
 }
 
@@ -910,13 +920,7 @@ fn searches_that_skip_blocks_equal_the_naive_scan() {
     let filter = |q: &str| {
         let plan = query::compile(&query::parse(q).unwrap(), store);
         let got = query::filter(store, &plan);
-        let one_by_one: Vec<EventId> = store
-            .sorted()
-            .iter()
-            .copied()
-            .filter(|&id| plan.matches(store, id))
-            .collect();
-        assert_eq!(got, one_by_one, "{q}");
+        assert_eq!(got, one_by_one(store, &plan), "{q}");
         got
     };
     for i in (0..4000).step_by(331) {
