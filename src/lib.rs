@@ -27,8 +27,9 @@ pub mod present;
 pub mod protocol;
 pub mod session;
 
-// Shared by every layer: times, numbers and sizes in words, JSON re-layout, the generated
+// Shared by every layer: bitsets, times, numbers and sizes in words, JSON re-layout, the generated
 // sample and benchmark data, one compiled sort, time parsing and printing.
+pub mod bits;
 pub mod display;
 pub mod json_layout;
 pub mod sample;

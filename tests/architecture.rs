@@ -21,7 +21,7 @@ type Module = Vec<String>;
 
 /// The core's stages in pipeline order; a module may use its own stage and those before.
 const STAGES: &[&[&str]] = &[
-    &["display", "json_layout", "sample", "sort", "time"],
+    &["bits", "display", "json_layout", "sample", "sort", "time"],
     &["event"],
     &["ingest"],
     &["store"],

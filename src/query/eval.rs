@@ -8,6 +8,7 @@
 //! the `eventName:X` events only. `AND` narrows the mask for later children, `OR`
 //! removes the events already accepted.
 
+use crate::bits;
 use crate::store::{EventId, RawText, Store};
 
 use super::json::{any_path_value, any_string_value, may_contain, needle_in_values};
@@ -93,10 +94,7 @@ pub fn retain_matching(store: &Store, plan: &Plan, ids: &mut Vec<EventId>) {
 fn mask_of(store: &Store, ids: &[EventId]) -> Bits {
     let mut mask = Bits::empty(store.len());
     for id in ids {
-        let i = id.0 as usize;
-        if let Some(w) = mask.words.get_mut(i / 64) {
-            *w |= 1 << (i % 64);
-        }
+        bits::insert(&mut mask.words, id.0 as usize);
     }
     mask
 }
@@ -166,9 +164,7 @@ impl Bits {
     }
 
     pub(crate) fn get(&self, i: usize) -> bool {
-        self.words
-            .get(i / 64)
-            .is_some_and(|w| w >> (i % 64) & 1 == 1)
+        bits::get(&self.words, i)
     }
 
     fn is_empty(&self) -> bool {
@@ -197,17 +193,7 @@ impl Bits {
     }
 
     fn ones(&self) -> impl Iterator<Item = usize> + '_ {
-        self.words.iter().enumerate().flat_map(|(wi, &w)| {
-            let mut w = w;
-            std::iter::from_fn(move || {
-                if w == 0 {
-                    return None;
-                }
-                let bit = w.trailing_zeros() as usize;
-                w &= w - 1;
-                Some(wi * 64 + bit)
-            })
-        })
+        bits::ones(&self.words)
     }
 
     /// Sets bit `i` for every `i < len` where `f(i)`, 64 at a time.
@@ -294,9 +280,7 @@ fn raw_scan(store: &Store, mask: &Bits, needles: &[&[u8]], test: impl Fn(&str) -
     for i in mask.ones() {
         let id = EventId(u32::try_from(i).unwrap_or(u32::MAX));
         if filter.may_hold(id) && store.raw(id).is_some_and(|r| test(&r)) {
-            if let Some(w) = out.words.get_mut(i / 64) {
-                *w |= 1 << (i % 64);
-            }
+            bits::insert(&mut out.words, i);
         }
     }
     out

@@ -59,10 +59,7 @@ impl Accept {
         match self {
             Accept::One(one) => s == *one,
             Accept::Present => !s.is_none(),
-            Accept::Set(bits) => {
-                let i = s.0 as usize;
-                bits.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
-            }
+            Accept::Set(bits) => crate::bits::get(bits, s.0 as usize),
         }
     }
 }
@@ -370,10 +367,7 @@ impl Compiler<'_> {
             _ => {
                 let mut bits = vec![0u64; store.symbol_count().div_ceil(64)];
                 for s in hits {
-                    let i = s.0 as usize;
-                    if let Some(w) = bits.get_mut(i / 64) {
-                        *w |= 1 << (i % 64);
-                    }
+                    crate::bits::insert(&mut bits, s.0 as usize);
                 }
                 Accept::Set(bits)
             }

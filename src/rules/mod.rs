@@ -55,7 +55,7 @@ pub use file::{
     name_rules, parse_file, print_file, FileError, FileErrorKind, FileLayout, ParsedRule,
 };
 pub use pattern::{compile, compile_value, compile_with_limits, Limits, Pattern, PatternNote};
-pub use prefilter::{bit, candidates, is_plain, Candidates};
+pub use prefilter::{candidates, is_plain, Candidates};
 pub use set::{Change, Notice, RuleSet};
 pub use spec::RuleSpec;
 pub use starter::{starter_rules, StarterRule};

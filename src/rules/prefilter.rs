@@ -89,13 +89,8 @@ fn or_into(acc: &mut Option<Vec<u64>>, bits: Option<&[u64]>) {
     }
 }
 
-/// Whether bit `i` of a bitset is set.
-pub fn bit(bits: &[u64], i: usize) -> bool {
-    bits.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
-}
-
 fn has(bits: &Option<Vec<u64>>, i: usize) -> bool {
-    bits.as_ref().is_none_or(|b| bit(b, i))
+    bits.as_ref().is_none_or(|b| crate::bits::get(b, i))
 }
 
 /// Whether the store's columns describe event `id`'s record (its text `record_json`)
@@ -248,7 +243,7 @@ impl Term<'_> {
             };
             for (k, b) in bits.iter_mut().enumerate() {
                 if (v - 1) >> k & 1 == 1 {
-                    b[i / 64] |= 1 << (i % 64);
+                    crate::bits::insert(b, i);
                 }
             }
         }

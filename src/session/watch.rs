@@ -3,6 +3,7 @@
 //! run reads the record text only of the events the store's columns leave as candidates
 //! ([`rules::candidates`]).
 
+use crate::bits;
 use crate::protocol::{RuleResult, RuleSpec};
 use crate::rules::{self, EnvelopeFields, EnvelopeParts, Pattern};
 use crate::store::{EventId, Store};
@@ -37,7 +38,7 @@ struct ActiveRule {
 
 impl ActiveRule {
     fn matches(&self, id: EventId) -> bool {
-        self.spec.enabled && rules::bit(&self.matched, id.0 as usize)
+        self.spec.enabled && bits::get(&self.matched, id.0 as usize)
     }
 
     /// The ids of its matches, in id order (none while it is off).
@@ -47,27 +48,7 @@ impl ActiveRule {
         } else {
             &[]
         };
-        matched.iter().enumerate().flat_map(|(w, &word)| {
-            let mut word = word;
-            std::iter::from_fn(move || {
-                (word != 0).then(|| {
-                    let b = word.trailing_zeros() as usize;
-                    word &= word - 1;
-                    EventId((w * 64 + b) as u32)
-                })
-            })
-        })
-    }
-}
-
-fn set_bit(bits: &mut Vec<u64>, i: usize, on: bool) {
-    if bits.len() <= i / 64 {
-        bits.resize(i / 64 + 1, 0);
-    }
-    if on {
-        bits[i / 64] |= 1 << (i % 64);
-    } else {
-        bits[i / 64] &= !(1 << (i % 64));
+        bits::ones(matched).map(|i| EventId(i as u32))
     }
 }
 
@@ -134,7 +115,7 @@ impl Watch {
             }
         }
         for id in self.stale_records.drain(..) {
-            set_bit(&mut self.known, id.0 as usize, false);
+            bits::set(&mut self.known, id.0 as usize, false);
         }
         if due.is_empty() {
             return;
@@ -152,7 +133,7 @@ impl Watch {
         // In id order: record texts are stored in blocks of consecutive ids.
         for i in 0..store.len() {
             // A record not read yet counts as unsure.
-            let read_plain = || rules::bit(&self.known, i) && rules::bit(&self.plain, i);
+            let read_plain = || bits::get(&self.known, i) && bits::get(&self.plain, i);
             if !any.contains(i, read_plain) {
                 continue;
             }
@@ -161,14 +142,14 @@ impl Watch {
                 continue;
             };
             let mut plain = || {
-                if !rules::bit(&self.known, i) {
-                    set_bit(&mut self.plain, i, rules::is_plain(store, id, &raw));
-                    set_bit(&mut self.known, i, true);
+                if !bits::get(&self.known, i) {
+                    bits::set(&mut self.plain, i, rules::is_plain(store, id, &raw));
+                    bits::set(&mut self.known, i, true);
                 }
-                rules::bit(&self.plain, i)
+                bits::get(&self.plain, i)
             };
             let mut full = None;
-            for ((pattern, c), bits) in patterns.iter().zip(&candidates).zip(&mut matched) {
+            for ((pattern, c), hits) in patterns.iter().zip(&candidates).zip(&mut matched) {
                 if !c.contains(i, &mut plain) {
                     continue;
                 }
@@ -182,12 +163,12 @@ impl Watch {
                     &blank
                 };
                 if pattern.matches_record(&raw, envelope) {
-                    bits[i / 64] |= 1 << (i % 64);
+                    bits::insert(hits, i);
                 }
             }
         }
-        for (&r, bits) in due.iter().zip(matched) {
-            self.rules[r].matched = bits;
+        for (&r, hits) in due.iter().zip(matched) {
+            self.rules[r].matched = hits;
         }
     }
 

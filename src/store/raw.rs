@@ -132,7 +132,7 @@ fn trigram(t: &[u8]) -> usize {
 /// trigrams that would then have been sketched is certainly absent. Needles shorter than
 /// `STRIDE + 2` bytes always may.
 fn may_hold(sketch: &Sketch, needle: &[u8]) -> bool {
-    let present = |bit: usize| sketch[bit / 64] >> (bit % 64) & 1 == 1;
+    let present = |bit: usize| crate::bits::get(sketch, bit);
     let trigrams: Vec<usize> = needle.windows(3).map(trigram).collect();
     trigrams.len() < STRIDE
         || (0..STRIDE).any(|r| trigrams.iter().skip(r).step_by(STRIDE).all(|&b| present(b)))
