@@ -21,17 +21,25 @@ fn main() {
         .next()
         .map_or(100, |a| a.parse().expect("EVENTS_PER_FILE"));
     let mut gen = Generator::new(2026);
-    let mut records = gen.org_story(1_700_000_000_000);
-    while records.len() < events {
-        records.push(gen.noise());
-    }
-    records.truncate(events);
+    // Made a file at a time: five million records held as `Value`s at once need ~25 GB.
+    let mut story = gen.org_story(1_700_000_000_000).into_iter();
+    let mut made = 0;
+    let mut next_chunk = || {
+        let len = per_file.min(events - made);
+        made += len;
+        let chunk: Vec<_> = (0..len)
+            .map(|_| story.next().unwrap_or_else(|| gen.noise()))
+            .collect();
+        (!chunk.is_empty()).then_some(chunk)
+    };
     let (mut files, mut json_bytes, mut gz_bytes) = (0, 0, 0);
-    for (n, chunk) in records.chunks_mut(per_file).enumerate() {
+    let mut n = 0;
+    while let Some(mut chunk) = next_chunk() {
         // CloudTrail files hold records in no particular order.
         chunk.reverse();
         if n % 2 == 0 {
-            chunk.rotate_left(chunk.len() / 3);
+            let third = chunk.len() / 3;
+            chunk.rotate_left(third);
         }
         let first = &chunk[0];
         let account = first["recipientAccountId"]
@@ -61,6 +69,7 @@ fn main() {
         files += 1;
         json_bytes += text.len();
         gz_bytes += gz.len();
+        n += 1;
     }
     println!(
         "{events} events in {files} files: {:.1} MB JSON, {:.1} MB gzipped, under {}",
