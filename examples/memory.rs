@@ -64,7 +64,7 @@ fn main() {
     );
     // A second copy of the Organizations records' texts, for the org report.
     println!(
-        "org events' texts: {:.1} MB held ({:.1} B/event)",
+        "org events, parsed for the report: {:.1} MB held ({:.1} B/event)",
         session.org_texts_heap_bytes() as f64 / 1e6,
         session.org_texts_heap_bytes() as f64 / events
     );

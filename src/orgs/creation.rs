@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::model::{AccountCreation, CreationState};
-use super::record::{get, get_any, text_at, timestamp, Rec};
+use super::record::{get, get_any, owned, text_at, timestamp, Rec};
 
 /// Plain words for every `CreateAccountFailureReason`; `None` for codes not known here.
 pub fn explain_create_failure(code: &str) -> Option<&'static str> {
@@ -189,8 +189,8 @@ fn apply_request(row: &mut AccountCreation, rec: &Rec, status: &Value) {
         row.requested_time = requested;
     }
     if rec.failed() {
-        row.error_code = rec.error_code.clone();
-        row.error_message = rec.error_message.clone();
+        row.error_code = owned(&rec.error_code);
+        row.error_message = owned(&rec.error_message);
     }
     if let Some(state) = text_at(status, "state") {
         // Rarely the response already carries a final state.
@@ -243,7 +243,7 @@ fn apply_result(row: &mut AccountCreation, rec: &Rec, status: &Value) -> Option<
 
 fn push_id(row: &mut AccountCreation, rec: &Rec) {
     if let Some(id) = &rec.event_id {
-        row.event_ids.push(id.clone());
+        row.event_ids.push(id.to_string());
     }
 }
 

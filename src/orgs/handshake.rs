@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::model::{FailedAttempt, Handshake, HandshakeState, Party};
-use super::record::{get, is_account_id, text, text_at, timestamp, Rec};
+use super::record::{get, is_account_id, owned, text, text_at, timestamp, Rec};
 use crate::time::EpochMillis;
 
 /// The response calls and the state a successful one leaves the handshake in.
@@ -88,7 +88,7 @@ impl Acc {
 
     fn touch(&mut self, rec: &Rec) {
         if let Some(id) = &rec.event_id {
-            self.row.event_ids.push(id.clone());
+            self.row.event_ids.push(id.to_string());
         }
         if self.first_seen.is_none() {
             self.first_seen = rec.time;
@@ -98,13 +98,13 @@ impl Acc {
 
 fn failed_attempt(rec: &Rec) -> FailedAttempt {
     FailedAttempt {
-        event_name: rec.name.clone(),
-        event_id: rec.event_id.clone(),
+        event_name: rec.name.to_string(),
+        event_id: owned(&rec.event_id),
         time: rec.time,
         actor: rec.actor(),
         account_id: rec.account(),
-        error_code: rec.error_code.clone().unwrap_or_default(),
-        error_message: rec.error_message.clone(),
+        error_code: owned(&rec.error_code).unwrap_or_default(),
+        error_message: owned(&rec.error_message),
     }
 }
 

@@ -15,7 +15,7 @@ use super::model::{
     AccountCreation, ChangeOutcome, CreationState, Handshake, HandshakeState, MembershipChange,
     MembershipKind,
 };
-use super::record::{find_field, get, is_account_id, text, text_at, timestamp, Rec};
+use super::record::{find_field, get, is_account_id, owned, text, text_at, timestamp, Rec};
 use crate::time::EpochMillis;
 
 /// How far apart a call and its service event may be and still be one change.
@@ -103,7 +103,7 @@ pub(crate) fn build(
         rows.push(r);
     }
     for rec in recs {
-        let kind = match rec.name.as_str() {
+        let kind = match &*rec.name {
             "LeaveOrganization" if rec.failed() => MembershipKind::LeftDenied,
             "LeaveOrganization" => MembershipKind::Left,
             "RemoveAccountFromOrganization" if !rec.failed() => MembershipKind::Removed,
@@ -122,9 +122,9 @@ pub(crate) fn build(
         let mut r = row(kind, account, rec.time);
         r.change.actor = Some(rec.actor());
         r.change.event_ids = rec.ids();
-        r.change.error_code = rec.error_code.clone();
-        r.change.error_message = rec.error_message.clone();
-        r.origin = rec.name.clone();
+        r.change.error_code = owned(&rec.error_code);
+        r.change.error_message = owned(&rec.error_message);
+        r.origin = rec.name.to_string();
         match kind {
             MembershipKind::LeftDenied => r.change.outcome = ChangeOutcome::Failed,
             MembershipKind::Closed => r.change.outcome = ChangeOutcome::Pending,
@@ -134,7 +134,7 @@ pub(crate) fn build(
     }
     // Service events, in time order, each to the nearest free matching row.
     for rec in recs {
-        match rec.name.as_str() {
+        match &*rec.name {
             "CloseAccountResult" => close_result(&mut rows, rec),
             "AccountJoinedOrganization" => joined(&mut rows, rec),
             "AccountDepartedOrganization" => departed(&mut rows, rec),
@@ -243,7 +243,7 @@ fn close_result(rows: &mut Vec<Row>, rec: &Rec) {
         None => {
             let mut r = row(MembershipKind::Closed, account, time);
             r.change.actor = Some(rec.actor());
-            r.origin = rec.name.clone();
+            r.origin = rec.name.to_string();
             rows.push(r);
             rows.len() - 1
         }
@@ -287,7 +287,7 @@ fn joined(rows: &mut Vec<Row>, rec: &Rec) {
         None => {
             let mut r = row(kind.unwrap_or(MembershipKind::InvitedJoined), account, time);
             r.change.actor = Some(rec.actor());
-            r.origin = rec.name.clone();
+            r.origin = rec.name.to_string();
             rows.push(r);
             rows.len() - 1
         }
@@ -332,7 +332,7 @@ fn departed(rows: &mut Vec<Row>, rec: &Rec) {
         None => {
             let mut r = row(kind.unwrap_or(MembershipKind::Left), account, time);
             r.change.actor = Some(rec.actor());
-            r.origin = rec.name.clone();
+            r.origin = rec.name.to_string();
             rows.push(r);
             rows.len() - 1
         }

@@ -25,6 +25,7 @@ mod handshake;
 mod identity;
 mod membership;
 mod model;
+mod parsed;
 mod record;
 pub mod sections;
 mod structure;
@@ -45,7 +46,8 @@ pub use membership::MERGE_WINDOW_MS;
 pub use model::*;
 pub use tree::{org_tree_at, UNKNOWN_ROOT};
 
-use record::{is_account_id, text_at, Input, Prepared, Rec, ACCOUNT, ORGANIZATIONS};
+pub use parsed::OrgRecords;
+use record::{is_account_id, text_at, Prepared, Rec, ACCOUNT, ORGANIZATIONS};
 
 /// Whether the caller must pass a record to [`reconstruct`]: every Organizations event, and
 /// account closures made from the Account Management side.
@@ -74,8 +76,8 @@ pub fn reconstruct<'a>(
     records: impl IntoIterator<Item = &'a serde_json::Value>,
     ctx: &OrgContext,
 ) -> OrgReport {
-    let mut inputs: Vec<Input> = records.into_iter().map(Input::Value).collect();
-    build(record::prepare(&mut inputs, &|_| None), ctx)
+    let read = records.into_iter().filter_map(record::read).collect();
+    build(record::prepare(read, &|_| None), ctx)
 }
 
 /// [`reconstruct`] over `count` record texts, `text(i)` being the i-th (`None`: gone).
@@ -86,11 +88,32 @@ pub fn reconstruct_texts<T: AsRef<str>>(
     text: impl Fn(usize) -> Option<T>,
     ctx: &OrgContext,
 ) -> OrgReport {
-    let mut inputs: Vec<Input> = (0..count)
-        .filter_map(|i| Input::parse(i, text(i)?.as_ref()))
-        .collect();
+    let mut records = OrgRecords::default();
+    for i in 0..count {
+        match text(i) {
+            Some(t) => records.push(t.as_ref()),
+            None => records.push(""),
+        }
+    }
     let reread = |i: usize| serde_json::from_str(text(i)?.as_ref()).ok();
-    build(record::prepare(&mut inputs, &reread), ctx)
+    reconstruct_parsed(&records, |_| true, &reread, ctx)
+}
+
+/// [`reconstruct`] over records parsed as they arrived; `keep(i)` says whether record `i`
+/// still counts, `reread(i)` reads its text again (for the rare records compared whole,
+/// and the actors of rows).
+pub fn reconstruct_parsed(
+    records: &OrgRecords,
+    keep: impl Fn(usize) -> bool,
+    reread: &dyn Fn(usize) -> Option<serde_json::Value>,
+    ctx: &OrgContext,
+) -> OrgReport {
+    let objects = records.parse_objects();
+    let read = (0..records.len())
+        .filter(|&i| keep(i))
+        .filter_map(|i| records.read(i, &objects, reread))
+        .collect();
+    build(record::prepare(read, reread), ctx)
 }
 
 fn build(prepared: Prepared, ctx: &OrgContext) -> OrgReport {
@@ -103,7 +126,7 @@ fn build(prepared: Prepared, ctx: &OrgContext) -> OrgReport {
     for account in recs.iter().flat_map(|r| [&r.recipient, &r.caller_account]) {
         // Nearly all are seen already: copied only when new.
         match account {
-            Some(a) if !accounts_seen.contains(a) => _ = accounts_seen.insert(a.clone()),
+            Some(a) if !accounts_seen.contains(&**a) => _ = accounts_seen.insert(a.to_string()),
             _ => {}
         }
     }

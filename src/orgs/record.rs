@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashSet};
 
-use serde_json::value::RawValue;
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use super::identity::describe_identity;
@@ -52,55 +52,43 @@ pub(crate) fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// A record as [`super::reconstruct`] receives it.
-pub(crate) enum Input<'t> {
-    Value(&'t Value),
-    /// Parsed from text: only the fields [`read`] uses (see [`Input::parse`]).
-    Fields(Box<Fields>),
-    /// Text the typed parse refused (numbers for strings, repeated keys, not an object):
-    /// parsed whole, as a `Value` the reading is the same for.
-    Whole(Value),
-}
-
 /// The top-level fields [`read`] uses, so the rest of a record (most of an Organizations
 /// record is fields no lifecycle reads) is skipped rather than built into a `Value`.
 /// Absent and null are alike for all of them, as for [`get`]; strings are as [`text`]
 /// makes them.
 #[derive(serde::Deserialize)]
 pub(crate) struct Fields {
-    /// Where the text came from, to read it whole again if [`prepare`] needs to.
-    #[serde(skip)]
-    at: usize,
     #[serde(rename = "eventID", default, deserialize_with = "trimmed")]
-    event_id: Option<String>,
+    pub(super) event_id: Option<String>,
     #[serde(rename = "eventSource", default, deserialize_with = "trimmed")]
-    source: Option<String>,
+    pub(super) source: Option<String>,
     #[serde(rename = "eventName", default, deserialize_with = "trimmed")]
-    name: Option<String>,
+    pub(super) name: Option<String>,
     #[serde(rename = "awsRegion", default, deserialize_with = "trimmed")]
-    region: Option<String>,
+    pub(super) region: Option<String>,
     #[serde(rename = "errorCode", default, deserialize_with = "trimmed")]
-    error_code: Option<String>,
+    pub(super) error_code: Option<String>,
     #[serde(rename = "errorMessage", default, deserialize_with = "trimmed")]
-    error_message: Option<String>,
+    pub(super) error_message: Option<String>,
     #[serde(rename = "recipientAccountId", default, deserialize_with = "trimmed")]
-    recipient: Option<String>,
+    pub(super) recipient: Option<String>,
     #[serde(rename = "eventTime", default, deserialize_with = "time")]
-    time: Option<EpochMillis>,
-    /// Kept as text: most records never become a row, so their actor is never described
-    /// (building the `Value` of every identity, and dropping it, cost more than the rest).
-    #[serde(rename = "userIdentity", default)]
-    identity: Option<Box<RawValue>>,
+    pub(super) time: Option<EpochMillis>,
+    /// `userIdentity.accountId`, the one identity field every record needs. The rest is
+    /// skipped: most records never become a row, and a row's actor is described from the
+    /// record read again ([`Rec::actor`]).
+    #[serde(rename = "userIdentity", default, deserialize_with = "account_of")]
+    pub(super) caller_account: Option<String>,
     #[serde(rename = "requestParameters", default)]
-    req: Value,
+    pub(super) req: Value,
     #[serde(rename = "responseElements", default)]
-    resp: Value,
+    pub(super) resp: Value,
     #[serde(rename = "serviceEventDetails", default)]
-    service: Value,
+    pub(super) service: Value,
     #[serde(rename = "additionalEventData", default)]
-    additional: Value,
+    pub(super) additional: Value,
     #[serde(default)]
-    resources: Value,
+    pub(super) resources: Value,
 }
 
 /// [`text`] of a string or null (anything else refuses the typed parse, so the record is
@@ -146,7 +134,6 @@ fn scalar<'de, D, T>(d: D, f: impl FnOnce(Scalar<'_>) -> T) -> Result<T, D::Erro
 where
     D: serde::Deserializer<'de>,
 {
-    use serde::de::{IgnoredAny, MapAccess, SeqAccess};
     struct Visit<F>(F);
     impl<'de, T, F: FnOnce(Scalar<'_>) -> T> serde::de::Visitor<'de> for Visit<F> {
         type Value = T;
@@ -185,6 +172,63 @@ where
     d.deserialize_any(Visit(f))
 }
 
+/// `accountId` of an identity, as [`text_at`] reads it: `None` for anything but an object.
+/// A repeated `accountId` refuses the typed parse, so the record is read as a `Value`
+/// (the last one wins), as everywhere else.
+fn account_of<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    struct Visit;
+    impl<'de> Visitor<'de> for Visit {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a userIdentity")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut account = None;
+            while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                if key != "accountId" {
+                    map.next_value::<IgnoredAny>()?;
+                } else if account.is_some() {
+                    return Err(serde::de::Error::duplicate_field("accountId"));
+                } else {
+                    account = Some(map.next_value_seed(TextSeed)?);
+                }
+            }
+            Ok(account.flatten())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+    /// [`text_of`] as a seed, for one map value.
+    struct TextSeed;
+    impl<'de> serde::de::DeserializeSeed<'de> for TextSeed {
+        type Value = Option<String>;
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            text_of(d)
+        }
+    }
+    d.deserialize_any(Visit)
+}
+
 /// [`timestamp`] of a field, read without building a `Value`.
 fn time<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<EpochMillis>, D::Error> {
     scalar(d, |s| s.timestamp())
@@ -195,83 +239,69 @@ fn text_of<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::
     scalar(d, |s| s.text())
 }
 
-impl Input<'_> {
-    /// Record `at`'s text; `None` for text that is not JSON. A record nested deeper than
-    /// serde_json's limit (128) only in fields [`read`] skips is read, where a whole
-    /// `Value` would be refused.
-    pub fn parse(at: usize, text: &str) -> Option<Input<'static>> {
+/// What [`Fields::parse`] makes of a record's text. Short-lived (one record at a time,
+/// straight into [`super::OrgRecords`]), so the large variant stays unboxed.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Parsed {
+    Fields(Fields),
+    /// Text the typed parse refused (numbers for strings, repeated keys, not an object):
+    /// parsed whole, as a `Value` the reading is the same for.
+    Whole(Value),
+    /// Not JSON.
+    Unreadable,
+}
+
+impl Fields {
+    /// A record's text. A record nested deeper than serde_json's limit (128) only in
+    /// fields [`read`] skips is read, where a whole `Value` would be refused.
+    pub fn parse(text: &str) -> Parsed {
         // Not only objects deserialize into a struct: an array would fill it in order.
         let object = text.trim_start().starts_with('{');
         match serde_json::from_str::<Fields>(text) {
-            Ok(fields) if object => Some(Input::Fields(Box::new(Fields { at, ..fields }))),
-            _ => serde_json::from_str(text).ok().map(Input::Whole),
+            Ok(fields) if object => Parsed::Fields(fields),
+            _ => serde_json::from_str(text).map_or(Parsed::Unreadable, Parsed::Whole),
         }
     }
 }
 
 /// Where a record's canonical form comes from: its `Value`, or its text read again.
 #[derive(Clone, Copy)]
-enum Whole<'a> {
+pub(super) enum Whole<'a> {
     Value(&'a Value),
     At(usize),
 }
 
-/// Reads record `at`'s text again as a whole `Value` (for [`Input::Fields`]).
+/// Reads record `at`'s text again as a whole `Value` (for records read from [`Fields`]).
 pub(crate) type Reread<'r> = &'r dyn Fn(usize) -> Option<Value>;
 
 /// One Organizations record with the fields every lifecycle needs.
 pub(crate) struct Rec<'a> {
-    pub event_id: Option<String>,
-    pub source: String,
-    pub name: String,
+    pub event_id: Option<Cow<'a, str>>,
+    pub source: Cow<'a, str>,
+    pub name: Cow<'a, str>,
     pub time: Option<EpochMillis>,
-    pub region: Option<String>,
-    pub error_code: Option<String>,
-    pub error_message: Option<String>,
+    pub region: Option<Cow<'a, str>>,
+    pub error_code: Option<Cow<'a, str>>,
+    pub error_message: Option<Cow<'a, str>>,
     /// `userIdentity`, for [`Rec::actor`].
-    identity: Identity<'a>,
+    pub(super) identity: Identity<'a>,
     /// `userIdentity.accountId`.
-    pub caller_account: Option<String>,
-    pub recipient: Option<String>,
+    pub caller_account: Option<Cow<'a, str>>,
+    pub recipient: Option<Cow<'a, str>>,
     pub req: &'a Value,
     pub resp: &'a Value,
     pub service: &'a Value,
     pub additional: &'a Value,
     pub resources: &'a Value,
-    whole: Whole<'a>,
+    pub(super) whole: Whole<'a>,
     /// The whole record's canonical form, where [`prepare`] needed it.
-    canonical: Option<String>,
+    pub(super) canonical: Option<String>,
 }
 
-/// A record's `userIdentity`: a `Value`, or its text (`None`: absent or null).
-enum Identity<'a> {
+/// A record's `userIdentity`: a `Value`, or where to read the record again.
+pub(super) enum Identity<'a> {
     Value(&'a Value),
-    Text(Option<&'a RawValue>),
-}
-
-impl Identity<'_> {
-    /// `userIdentity.accountId`, as [`text_at`] reads it.
-    fn account(&self) -> Option<String> {
-        /// The one field, so the rest of the identity is skipped, not built.
-        #[derive(serde::Deserialize)]
-        struct Account {
-            #[serde(rename = "accountId", default, deserialize_with = "text_of")]
-            id: Option<String>,
-        }
-        match self {
-            Identity::Value(v) => text_at(v, "accountId"),
-            Identity::Text(None) => None,
-            // A struct also reads an array in order: objects only. Anything the typed
-            // read refuses (a repeated key, …) is read whole, as the `Value` path would.
-            Identity::Text(Some(raw)) => match raw.get().trim_start().starts_with('{') {
-                true => match serde_json::from_str::<Account>(raw.get()) {
-                    Ok(a) => a.id,
-                    Err(_) => text_at(&serde_json::from_str(raw.get()).ok()?, "accountId"),
-                },
-                false => None,
-            },
-        }
-    }
+    Reread(usize, Reread<'a>),
 }
 
 impl Rec<'_> {
@@ -279,9 +309,9 @@ impl Rec<'_> {
     pub fn actor(&self) -> String {
         match self.identity {
             Identity::Value(v) => describe_identity(v),
-            Identity::Text(raw) => {
-                let v = raw.and_then(|r| serde_json::from_str(r.get()).ok());
-                describe_identity(v.as_ref().unwrap_or(&NULL))
+            Identity::Reread(at, reread) => {
+                let record = reread(at);
+                describe_identity(get(record.as_ref().unwrap_or(&NULL), "userIdentity"))
             }
         }
     }
@@ -292,14 +322,13 @@ impl Rec<'_> {
 
     /// The account the call was made in: the caller's account, else the trail's.
     pub fn account(&self) -> Option<String> {
-        self.caller_account
-            .clone()
-            .or_else(|| self.recipient.clone())
+        let account = self.caller_account.as_deref().or(self.recipient.as_deref());
+        account.map(str::to_string)
     }
 
     /// The event id as a list, for rows (records without an eventID cannot be linked).
     pub fn ids(&self) -> Vec<String> {
-        self.event_id.iter().cloned().collect()
+        self.event_id.iter().map(|id| id.to_string()).collect()
     }
 
     /// Read-only calls never change a lifecycle.
@@ -330,8 +359,7 @@ pub(crate) struct Prepared<'a> {
 /// need their canonical form, to order and deduplicate them (equal forms have equal
 /// times, so a group holds every copy): nearly all records are alone in theirs, and the
 /// form costs more than everything else here.
-pub(crate) fn prepare<'a>(records: &'a mut [Input<'_>], reread: Reread) -> Prepared<'a> {
-    let mut read: Vec<Rec<'a>> = records.iter_mut().filter_map(read).collect();
+pub(crate) fn prepare<'a>(mut read: Vec<Rec<'a>>, reread: Reread<'a>) -> Prepared<'a> {
     crate::sort::sort_by(&mut read, |a, b| {
         (a.time, &a.event_id).cmp(&(b.time, &b.event_id))
     });
@@ -379,8 +407,11 @@ pub(crate) fn prepare<'a>(records: &'a mut [Input<'_>], reread: Reread) -> Prepa
     let conflicting_ids = conflicting.into_iter().map(str::to_string).collect();
     let missing: Vec<&Rec> = recs.iter().filter(|r| r.time.is_none()).collect();
     let missing_time = missing.len();
-    let missing_time_ids: BTreeSet<String> =
-        crate::sort::set_of(missing.iter().filter_map(|r| r.event_id.clone()));
+    let missing_time_ids: BTreeSet<String> = crate::sort::set_of(
+        missing
+            .iter()
+            .filter_map(|r| Some(r.event_id.as_deref()?.to_string())),
+    );
     Prepared {
         recs,
         conflicting_ids,
@@ -389,80 +420,32 @@ pub(crate) fn prepare<'a>(records: &'a mut [Input<'_>], reread: Reread) -> Prepa
     }
 }
 
-fn read<'a>(input: &'a mut Input<'_>) -> Option<Rec<'a>> {
-    let raw: &'a Value = match input {
-        Input::Value(v) => v,
-        Input::Whole(v) => v,
-        Input::Fields(f) => return read_fields(f),
-    };
+/// Reads a record's `Value`: `None` for anything but an Organizations record.
+pub(crate) fn read(raw: &Value) -> Option<Rec<'_>> {
     let source = text_at(raw, "eventSource")?;
     let name = text_at(raw, "eventName")?;
     if !super::is_org_event(&source, &name) {
         return None;
     }
-    let identity = Identity::Value(get(raw, "userIdentity"));
+    let identity = get(raw, "userIdentity");
+    let text = |key| text_at(raw, key).map(Cow::Owned);
     Some(Rec {
-        event_id: text_at(raw, "eventID"),
+        event_id: text("eventID"),
         time: timestamp(get(raw, "eventTime")),
-        region: text_at(raw, "awsRegion"),
-        error_code: text_at(raw, "errorCode"),
-        error_message: text_at(raw, "errorMessage"),
-        caller_account: identity.account(),
-        identity,
-        recipient: text_at(raw, "recipientAccountId"),
+        region: text("awsRegion"),
+        error_code: text("errorCode"),
+        error_message: text("errorMessage"),
+        caller_account: text_at(identity, "accountId").map(Cow::Owned),
+        identity: Identity::Value(identity),
+        recipient: text("recipientAccountId"),
         req: get(raw, "requestParameters"),
         resp: get(raw, "responseElements"),
         service: get(raw, "serviceEventDetails"),
         additional: get(raw, "additionalEventData"),
         resources: get(raw, "resources"),
-        source,
-        name,
+        source: Cow::Owned(source),
+        name: Cow::Owned(name),
         whole: Whole::Value(raw),
-        canonical: None,
-    })
-}
-
-/// [`read`] of parsed fields: the same record, its strings moved rather than copied.
-fn read_fields(f: &mut Fields) -> Option<Rec<'_>> {
-    let Fields {
-        at,
-        event_id,
-        source,
-        name,
-        region,
-        error_code,
-        error_message,
-        recipient,
-        time,
-        identity,
-        req,
-        resp,
-        service,
-        additional,
-        resources,
-    } = f;
-    let (source, name) = (source.take()?, name.take()?);
-    if !super::is_org_event(&source, &name) {
-        return None;
-    }
-    let identity = Identity::Text(identity.as_deref());
-    Some(Rec {
-        event_id: event_id.take(),
-        time: *time,
-        region: region.take(),
-        error_code: error_code.take(),
-        error_message: error_message.take(),
-        caller_account: identity.account(),
-        identity,
-        recipient: recipient.take(),
-        req,
-        resp,
-        service,
-        additional,
-        resources,
-        source,
-        name,
-        whole: Whole::At(*at),
         canonical: None,
     })
 }
@@ -559,4 +542,9 @@ pub(crate) fn find_field<'a>(rec: &Rec<'a>, keys: &[&str]) -> &'a Value {
         }
     }
     &NULL
+}
+
+/// An owned copy of one of a [`Rec`]'s optional fields, for the report.
+pub(crate) fn owned(field: &Option<Cow<'_, str>>) -> Option<String> {
+    field.as_deref().map(str::to_string)
 }

@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::model::{ChangeKind, ChangeTarget, OrgChange, TargetKind, TreeEvent, TreeOp};
-use super::record::{get, is_account_id, text_at, Rec};
+use super::record::{get, is_account_id, owned, text_at, Rec};
 use crate::time::EpochMillis;
 
 /// Calls whose lifecycle lives elsewhere (creations, handshakes, membership).
 fn handled_elsewhere(rec: &Rec) -> bool {
-    match rec.name.as_str() {
+    match &*rec.name {
         "CreateAccount"
         | "CreateGovCloudAccount"
         | "CreateAccountResult"
@@ -90,7 +90,7 @@ impl NameBook {
     pub fn collect(recs: &[Rec]) -> Self {
         let mut book = NameBook::default();
         for rec in recs.iter().filter(|r| !r.failed()) {
-            let (id, name) = match rec.name.as_str() {
+            let (id, name) = match &*rec.name {
                 "CreateOrganizationalUnit" | "UpdateOrganizationalUnit" => {
                     let ou = get(rec.resp, "organizationalUnit");
                     (
@@ -191,15 +191,15 @@ pub(crate) fn build(recs: &[Rec], names: &NameBook) -> (Vec<OrgChange>, Vec<Tree
         };
         changes.push(OrgChange {
             kind,
-            event_name: rec.name.clone(),
+            event_name: rec.name.to_string(),
             time: rec.time,
             actor: rec.actor(),
             account_id: rec.account(),
             targets: draft.targets,
             details,
             succeeded: !rec.failed(),
-            error_code: rec.error_code.clone(),
-            error_message: rec.error_message.clone(),
+            error_code: owned(&rec.error_code),
+            error_message: owned(&rec.error_message),
             event_ids: rec.ids(),
         });
     }

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::model::*;
-use super::record::{Prepared, Rec};
+use super::record::{owned, Prepared, Rec};
 use crate::sort::set_of;
 
 /// Regions where Organizations logs: us-east-1, and the GovCloud and China partitions'
@@ -42,7 +42,7 @@ pub(crate) fn collect(report: &OrgReport, prepared: &Prepared, ctx: &OrgContext)
                 "{} Organizations event(s) are loaded, but no event from us-east-1: Organizations logs only in us-east-1, so most of its activity is probably missing. Load the us-east-1 logs of the management account.",
                 recs.len()
             ),
-            recs.iter().filter_map(|r| r.event_id.clone()).collect(),
+            recs.iter().filter_map(|r| owned(&r.event_id)).collect(),
         ));
     }
     let missing: Vec<&Handshake> = report
@@ -165,7 +165,7 @@ pub(crate) fn collect(report: &OrgReport, prepared: &Prepared, ctx: &OrgContext)
                 failed.len(),
                 codes.into_iter().collect::<Vec<_>>().join(", ")
             ),
-            failed.iter().filter_map(|r| r.event_id.clone()).collect(),
+            failed.iter().filter_map(|r| owned(&r.event_id)).collect(),
         ));
     }
     let weakened: Vec<&OrgChange> = report

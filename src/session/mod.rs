@@ -11,7 +11,7 @@ mod watch;
 
 use crate::event::Record;
 use crate::ingest::{self, FileReport, Limits, Streamer};
-use crate::orgs::{self, OrgContext, OrgReport};
+use crate::orgs::{OrgContext, OrgReport};
 use crate::protocol::{
     Chunk, InputFile, Request, Response, RuleResult, RuleSpec, Summary, ViewFilter,
 };
@@ -634,8 +634,7 @@ impl Session {
             accounts_seen,
             regions_seen,
         };
-        let (count, text) = self.org_texts();
-        orgs::reconstruct_texts(count, text, &ctx)
+        self.org_texts.report(store, &ctx)
     }
 
     /// The texts [`Session::orgs`] reads: how many, and the i-th (public for measurements).
