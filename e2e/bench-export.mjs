@@ -3,7 +3,8 @@
 // export's time and what it cost in memory: the worker's and the page's wasm memory and
 // JS heaps before and after, and the tab's (renderer's) and the whole browser's
 // proportional set size, peak during the export. Not a test: figures only.
-// Usage: node e2e/bench-export.mjs DIR   (DIST=… picks the build, as for the tests)
+// Usage: node e2e/bench-export.mjs DIR   (DIST=… picks the build, as for the tests;
+// EXPORT_PART=BYTES sets the part size through the page's test hook)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +15,8 @@ const MB = (n) => (n / 1e6).toFixed(1);
 
 const srv = await serve();
 const browser = await launch();
-const { page } = await openApp(browser.context, srv.url);
+const part = process.env.EXPORT_PART;
+const { page } = await openApp(browser.context, srv.url + (part ? `#export-part=${part}` : ''));
 const memory = await appMemory(page);
 
 await page.setInputFiles('[data-testid=folder-input]', dir);
@@ -51,7 +53,7 @@ const bytes = fs.statSync(file).size;
 fs.rmSync(path.dirname(file), { recursive: true, force: true });
 
 const line = (what, b, a) => console.log(`${what}: ${MB(b)} MB before, ${MB(a)} MB after (+${MB(a - b)} MB)`);
-console.log(`events: ${events} (${dir})`);
+console.log(`events: ${events} (${dir})${part ? `, parts of ${part} bytes` : ''}`);
 console.log(`JSON export: ${MB(bytes)} MB in ${seconds.toFixed(2)} s (click to file saved)`);
 line('worker wasm memory', before.workerWasm, after.workerWasm);
 line('page wasm memory', before.pageWasm, after.pageWasm);
