@@ -38,6 +38,13 @@ const sampled = (async () => {
     await new Promise((ok) => setTimeout(ok, 100));
   }
 })();
+// The page's main thread during the export: its long tasks (over 50 ms), as a user would
+// feel them.
+await page.evaluate(() => {
+  window.longTasks = [];
+  new PerformanceObserver((l) => window.longTasks.push(...l.getEntries().map((e) => e.duration)))
+    .observe({ type: 'longtask' });
+});
 const t0 = Date.now();
 const [download] = await Promise.all([
   page.waitForEvent('download', { timeout: 1_800_000 }),
@@ -49,17 +56,23 @@ const seconds = (Date.now() - t0) / 1000;
 sampling = false;
 await sampled;
 const after = await memory();
+const longTasks = await page.evaluate(() => window.longTasks);
+// What the tab still holds once the page's and the worker's dead JS copies of the parts
+// are collected (V8 collects them in batches, so the figures above include some).
+const collected = await memory.afterGc();
 const bytes = fs.statSync(file).size;
 fs.rmSync(path.dirname(file), { recursive: true, force: true });
 
 const line = (what, b, a) => console.log(`${what}: ${MB(b)} MB before, ${MB(a)} MB after (+${MB(a - b)} MB)`);
 console.log(`events: ${events} (${dir})${part ? `, parts of ${part} bytes` : ''}`);
 console.log(`JSON export: ${MB(bytes)} MB in ${seconds.toFixed(2)} s (click to file saved)`);
+console.log(`page long tasks during the export: ${longTasks.length}, longest ${Math.round(Math.max(0, ...longTasks))} ms`);
 line('worker wasm memory', before.workerWasm, after.workerWasm);
 line('page wasm memory', before.pageWasm, after.pageWasm);
 line('worker JS heap', before.workerHeap, after.workerHeap);
 line('page JS heap', before.pageHeap, after.pageHeap);
 console.log(`tab (renderer) PSS: ${MB(before.procs.byType.renderer * 1e6)} MB before, peak ${MB(peak.renderer)} MB during (+${MB(peak.renderer - before.procs.byType.renderer * 1e6)} MB), ${MB(after.procs.byType.renderer * 1e6)} MB after`);
-console.log(`all Chromium PSS: ${MB(before.procs.pss)} MB before, peak ${MB(peak.all)} MB during (+${MB(peak.all - before.procs.pss)} MB), ${MB(after.procs.pss)} MB after`);
+console.log(`tab (renderer) PSS after a garbage collection: ${MB(collected.procs.byType.renderer * 1e6)} MB (+${MB((collected.procs.byType.renderer - before.procs.byType.renderer) * 1e6)} MB)`);
+console.log(`all Chromium PSS: ${MB(before.procs.pss)} MB before, peak ${MB(peak.all)} MB during (+${MB(peak.all - before.procs.pss)} MB), ${MB(after.procs.pss)} MB after (the browser process holds the file's Blob until the page lets it go)`);
 await browser.close();
 srv.server.close();

@@ -233,7 +233,7 @@ export async function chromiumMemory() {
   return { rss, pss, byType };
 }
 
-// The app's memory, as a function to call whenever: the worker's and the page's wasm
+// The app's memory, as a function to call whenever (`.afterGc()` collects garbage first): the worker's and the page's wasm
 // memory (which never shrinks: its size is the peak) and JS heaps in bytes, and every
 // Chromium process's (chromiumMemory). JS heaps come through the DevTools protocol: the
 // page's directly, the worker's through the page's auto-attached worker target.
@@ -254,7 +254,7 @@ export async function appMemory(page) {
   for (let i = 0; i < 50 && workerSessions.length === 0; i++) await new Promise((ok) => setTimeout(ok, 100));
   // `wasm_bindgen()` / the module's default export return the already initialised
   // instance's exports.
-  return async () => {
+  const sample = async () => {
     const [workerWasm, pageWasm, pageHeap, workerHeap, procs] = await Promise.all([
       worker.evaluate(async () => (await wasm_bindgen()).memory.buffer.byteLength),
       page.evaluate(async () => (await window.wasmBindings.default()).memory.buffer.byteLength),
@@ -264,6 +264,13 @@ export async function appMemory(page) {
     ]);
     return { workerWasm, pageWasm, pageHeap: pageHeap.usedSize, workerHeap: workerHeap.usedSize, procs };
   };
+  // A full garbage collection in the page and the worker first: what is left is held.
+  sample.afterGc = async () => {
+    await Promise.all([cdp.send('HeapProfiler.collectGarbage'),
+      workerSessions.length ? askWorker('HeapProfiler.collectGarbage') : null]);
+    return sample();
+  };
+  return sample;
 }
 
 // Samples chromiumMemory() until stopped; keeps the peaks.
