@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { serve, launch, openApp, walk, chromiumMemory, sampler, chromiumCpu, cpuBetween } from './harness.mjs';
+import { serve, launch, openApp, walk, appMemory, sampler, chromiumCpu, cpuBetween } from './harness.mjs';
 
 const dir = path.resolve(process.argv[2] ?? '../bench-data');
 const files = walk(dir);
@@ -24,38 +24,14 @@ const ratio = (n) => +(n / jsonBytes).toFixed(2);
 const srv = await serve();
 const browser = await launch();
 const { page } = await openApp(browser.context, srv.url);
-const worker = page.workers()[0] ?? await page.waitForEvent('worker');
+const sample = await appMemory(page);
 
-// JS heaps through the DevTools protocol: the page's directly, the worker's through the
-// page's auto-attached worker target.
-const cdp = await page.context().newCDPSession(page);
-const workerSessions = [];
-cdp.on('Target.attachedToTarget', (e) => { if (e.targetInfo.type === 'worker') workerSessions.push(e.sessionId); });
-const replies = new Map();
-let nextId = 1;
-cdp.on('Target.receivedMessageFromTarget', (e) => { const m = JSON.parse(e.message); replies.get(m.id)?.(m.result); });
-const askWorker = (method) => new Promise((ok) => {
-  const id = nextId++;
-  replies.set(id, ok);
-  cdp.send('Target.sendMessageToTarget', { sessionId: workerSessions[0], message: JSON.stringify({ id, method, params: {} }) });
-});
-await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
-for (let i = 0; i < 50 && workerSessions.length === 0; i++) await new Promise((ok) => setTimeout(ok, 100));
-
-// wasm memory never shrinks: its size is the peak. `wasm_bindgen()` / the module's default
-// export return the already initialised instance's exports.
 async function memory() {
-  const [workerWasm, pageWasm, pageHeap, workerHeap, procs] = await Promise.all([
-    worker.evaluate(async () => (await wasm_bindgen()).memory.buffer.byteLength),
-    page.evaluate(async () => (await window.wasmBindings.default()).memory.buffer.byteLength),
-    cdp.send('Runtime.getHeapUsage'),
-    workerSessions.length ? askWorker('Runtime.getHeapUsage') : Promise.resolve({ usedSize: 0 }),
-    chromiumMemory(),
-  ]);
-  const app = workerWasm + pageWasm + pageHeap.usedSize + workerHeap.usedSize;
+  const { workerWasm, pageWasm, pageHeap, workerHeap, procs } = await sample();
+  const app = workerWasm + pageWasm + pageHeap + workerHeap;
   return {
     worker_wasm_mb: MB(workerWasm), page_wasm_mb: MB(pageWasm),
-    worker_js_heap_mb: MB(workerHeap.usedSize), page_js_heap_mb: MB(pageHeap.usedSize),
+    worker_js_heap_mb: MB(workerHeap), page_js_heap_mb: MB(pageHeap),
     app_mb: MB(app), app_vs_json: ratio(app),
     chromium_rss_mb: MB(procs.rss), chromium_pss_mb: MB(procs.pss), chromium_pss_mb_by_type: procs.byType,
   };

@@ -233,6 +233,46 @@ export async function chromiumMemory() {
   return { rss, pss, byType };
 }
 
+// The app's memory, as a function to call whenever (`.afterGc()` collects garbage first): the worker's and the page's wasm
+// memory (which never shrinks: its size is the peak) and JS heaps in bytes, and every
+// Chromium process's (chromiumMemory). JS heaps come through the DevTools protocol: the
+// page's directly, the worker's through the page's auto-attached worker target.
+export async function appMemory(page) {
+  const worker = page.workers()[0] ?? await page.waitForEvent('worker');
+  const cdp = await page.context().newCDPSession(page);
+  const workerSessions = [];
+  cdp.on('Target.attachedToTarget', (e) => { if (e.targetInfo.type === 'worker') workerSessions.push(e.sessionId); });
+  const replies = new Map();
+  let nextId = 1;
+  cdp.on('Target.receivedMessageFromTarget', (e) => { const m = JSON.parse(e.message); replies.get(m.id)?.(m.result); });
+  const askWorker = (method) => new Promise((ok) => {
+    const id = nextId++;
+    replies.set(id, ok);
+    cdp.send('Target.sendMessageToTarget', { sessionId: workerSessions[0], message: JSON.stringify({ id, method, params: {} }) });
+  });
+  await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+  for (let i = 0; i < 50 && workerSessions.length === 0; i++) await new Promise((ok) => setTimeout(ok, 100));
+  // `wasm_bindgen()` / the module's default export return the already initialised
+  // instance's exports.
+  const sample = async () => {
+    const [workerWasm, pageWasm, pageHeap, workerHeap, procs] = await Promise.all([
+      worker.evaluate(async () => (await wasm_bindgen()).memory.buffer.byteLength),
+      page.evaluate(async () => (await window.wasmBindings.default()).memory.buffer.byteLength),
+      cdp.send('Runtime.getHeapUsage'),
+      workerSessions.length ? askWorker('Runtime.getHeapUsage') : Promise.resolve({ usedSize: 0 }),
+      chromiumMemory(),
+    ]);
+    return { workerWasm, pageWasm, pageHeap: pageHeap.usedSize, workerHeap: workerHeap.usedSize, procs };
+  };
+  // A full garbage collection in the page and the worker first: what is left is held.
+  sample.afterGc = async () => {
+    await Promise.all([cdp.send('HeapProfiler.collectGarbage'),
+      workerSessions.length ? askWorker('HeapProfiler.collectGarbage') : null]);
+    return sample();
+  };
+  return sample;
+}
+
 // Samples chromiumMemory() until stopped; keeps the peaks.
 export function sampler(everyMs = 250) {
   const peak = { rss: 0, pss: 0 };

@@ -50,8 +50,14 @@ pub enum Request {
         query: TimelineQuery,
         rows: u32,
     },
-    /// The view's events as a file.
+    /// Starts a file of the view's events as they are now, sent in parts (the file may be
+    /// far bigger than either side should hold at once). Answered with
+    /// [`Response::ExportStarted`]; replaces any export in progress.
     Export(ExportFormat),
+    /// The next part of the export in progress, of about `max_bytes` (the asker bounds
+    /// what it takes in at once). Answered with [`Response::ExportPart`], or with
+    /// [`Response::ExportStale`] once the data has changed since the export started.
+    ExportPart { max_bytes: u32 },
     /// Where an event (by eventID) is in the view, as a row index.
     Locate(String),
     /// Autocomplete: field names starting with `prefix` (no `field`), or frequent values
@@ -144,12 +150,25 @@ pub enum Response {
         /// The view's first rows (as many as asked for): [`Response::Rows`] at offset 0.
         rows: Vec<Row>,
     },
-    Export {
+    /// An export is under way: the file's name and type, and how many events it holds.
+    ExportStarted {
+        generation: u32,
         name: String,
         mime: String,
+        events: u32,
+    },
+    /// The next bytes of the file; `exported` events are written so far, and `done` says
+    /// this is the last part.
+    ExportPart {
+        generation: u32,
         #[serde(with = "serde_bytes")]
         bytes: Vec<u8>,
+        exported: u32,
+        done: bool,
     },
+    /// No export to continue: the data changed (a load or a reset) since it started, so
+    /// what would follow belongs to other data. Nothing more of it is sent.
+    ExportStale,
     /// The load filter is in place, or why the query is refused.
     LoadFilter {
         error: Option<crate::query::QueryError>,
@@ -199,6 +218,7 @@ impl Request {
             Request::Detail { .. } => "Detail",
             Request::Timeline { .. } => "Timeline",
             Request::Export(_) => "Export",
+            Request::ExportPart { .. } => "ExportPart",
             Request::Locate(_) => "Locate",
             Request::Suggest { .. } => "Suggest",
             Request::Validate => "Validate",
@@ -220,7 +240,9 @@ impl Response {
             Response::Rules { .. } => "Rules",
             Response::Orgs { .. } => "Orgs",
             Response::Timeline { .. } => "Timeline",
-            Response::Export { .. } => "Export",
+            Response::ExportStarted { .. } => "ExportStarted",
+            Response::ExportPart { .. } => "ExportPart",
+            Response::ExportStale => "ExportStale",
             Response::LoadFilter { .. } => "LoadFilter",
             Response::Located { .. } => "Located",
             Response::Suggest { .. } => "Suggest",

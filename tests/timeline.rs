@@ -286,6 +286,113 @@ fn rows_come_newest_first_when_asked() {
     assert_eq!(session.locate("no such event"), None);
 }
 
+/// The view as a file through the protocol, as the page asks for it: started, then
+/// parts of about `max_bytes` joined. (The file's name, its bytes.)
+fn export(session: &mut Session, format: ExportFormat, max_bytes: u32) -> (String, Vec<u8>) {
+    let Response::ExportStarted { name, events, .. } = session.handle(Request::Export(format))
+    else {
+        panic!()
+    };
+    let (mut file, mut parts, mut last_exported) = (Vec::new(), 0, 0);
+    loop {
+        let Response::ExportPart {
+            bytes,
+            exported,
+            done,
+            ..
+        } = session.handle(Request::ExportPart { max_bytes })
+        else {
+            panic!("{format:?}: no part after {parts}")
+        };
+        assert!(
+            exported >= last_exported && exported <= events,
+            "{format:?}"
+        );
+        last_exported = exported;
+        file.extend_from_slice(&bytes);
+        parts += 1;
+        if done {
+            assert_eq!(exported, events, "{format:?}");
+            return (name, file);
+        }
+        // A part passes `max_bytes` by less than one record (the longest here is far
+        // shorter than 64 KiB).
+        assert!(!bytes.is_empty() && bytes.len() < max_bytes as usize + (64 << 10));
+    }
+}
+
+#[test]
+fn export_parts_join_to_the_one_piece_file() {
+    let mut session = real_session();
+    // Newest first: parts follow the order rows are served in.
+    let q = TimelineQuery {
+        query: "NOT eventSource:s3.amazonaws.com".into(),
+        descending: true,
+        ..TimelineQuery::default()
+    };
+    assert!(session.timeline(ViewFilter::All, &q).total > 1000);
+    for format in [ExportFormat::Json, ExportFormat::Ndjson, ExportFormat::Csv] {
+        let whole = session.export(format);
+        assert!(whole.len() > 200 << 10, "{format:?}: {} bytes", whole.len());
+        for max_bytes in [1, 100, 64 << 10] {
+            let (_, joined) = export(&mut session, format, max_bytes);
+            assert!(joined == whole, "{format:?} in parts of {max_bytes}");
+        }
+    }
+}
+
+#[test]
+fn an_export_keeps_its_view_and_stops_when_the_data_changes() {
+    let mut session = real_session();
+    session.timeline(ViewFilter::All, &TimelineQuery::default());
+    let whole = session.export(ExportFormat::Ndjson);
+    let part = |s: &mut Session| s.handle(Request::ExportPart { max_bytes: 4096 });
+
+    // A new question mid-export changes the view, not the file being written.
+    session.handle(Request::Export(ExportFormat::Ndjson));
+    let Response::ExportPart {
+        bytes: mut file, ..
+    } = part(&mut session)
+    else {
+        panic!()
+    };
+    let q = TimelineQuery {
+        query: "eventName:CreateAccount".into(),
+        ..TimelineQuery::default()
+    };
+    assert!(session.timeline(ViewFilter::All, &q).total > 0);
+    while let Response::ExportPart { bytes, done, .. } = part(&mut session) {
+        file.extend(bytes);
+        if done {
+            break;
+        }
+    }
+    assert!(file == whole);
+    // Done: nothing left to ask for.
+    assert!(matches!(part(&mut session), Response::ExportStale));
+
+    // More files mid-export: the rest would be of other data, so it ends there.
+    session.handle(Request::Export(ExportFormat::Json));
+    assert!(matches!(
+        part(&mut session),
+        Response::ExportPart { done: false, .. }
+    ));
+    let (path, text) = trailglass::sample::org_history();
+    session.add_file(&format!("again/{path}"), text.as_bytes());
+    assert!(matches!(part(&mut session), Response::ExportStale));
+    assert!(matches!(part(&mut session), Response::ExportStale));
+
+    // A reset mid-export too.
+    session.finish();
+    session.handle(Request::Export(ExportFormat::Csv));
+    assert!(matches!(
+        part(&mut session),
+        Response::ExportPart { done: false, .. }
+    ));
+    session.handle(Request::Reset);
+    assert!(matches!(part(&mut session), Response::ExportStale));
+}
+
 #[test]
 fn exports_load_back_as_the_same_events() {
     let mut session = real_session();
@@ -301,9 +408,7 @@ fn exports_load_back_as_the_same_events() {
         .map(|&id| session.store().row(id).unwrap().event_id)
         .collect();
     for format in [ExportFormat::Json, ExportFormat::Ndjson, ExportFormat::Csv] {
-        let Response::Export { bytes, name, .. } = session.handle(Request::Export(format)) else {
-            panic!()
-        };
+        let (name, bytes) = export(&mut session, format, 64 << 10);
         assert!(name.ends_with(format.extension()));
         let mut again = Session::default();
         let report = again.add_file(&name, &bytes).clone();
@@ -340,9 +445,7 @@ fn csv_export_never_writes_a_formula() {
     session.add_file("x.json", text.as_bytes());
     session.finish();
     session.timeline(ViewFilter::All, &TimelineQuery::default());
-    let Response::Export { bytes, .. } = session.handle(Request::Export(ExportFormat::Csv)) else {
-        panic!()
-    };
+    let (_, bytes) = export(&mut session, ExportFormat::Csv, 1 << 20);
     let csv = String::from_utf8(bytes).unwrap();
     let row = csv.lines().nth(1).unwrap();
     assert!(row.contains(r#""'=HYPERLINK(""http://x"")""#), "{row}");

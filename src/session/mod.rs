@@ -16,7 +16,7 @@ use crate::protocol::{
     Chunk, InputFile, Request, Response, RuleResult, RuleSpec, Summary, ViewFilter,
 };
 use crate::store::{EventId, FileId, RawText, Row, Store};
-use crate::timeline::TimelineQuery;
+use crate::timeline::{ExportFormat, Exporter, TimelineQuery};
 use intake::{Counts, Intake, OpenFile};
 use org_texts::OrgTexts;
 use view::View;
@@ -53,6 +53,8 @@ pub struct Session {
     evidence: crate::integrity::Evidence,
     /// The validation of the data at a version, and each file's vouch.
     integrity: Option<(u32, crate::integrity::Report, Vec<crate::integrity::Vouch>)>,
+    /// The export in progress and the data version it was started at.
+    export: Option<(u32, Exporter)>,
 }
 
 impl Session {
@@ -98,10 +100,23 @@ impl Session {
                     rows: self.rows(0, rows),
                 }
             }
-            Request::Export(format) => Response::Export {
-                name: format!("cloudtrail-export.{}", format.extension()),
-                mime: format.mime().to_owned(),
-                bytes: self.export(format),
+            Request::Export(format) => {
+                let events = self.start_export(format);
+                Response::ExportStarted {
+                    generation: self.generation,
+                    name: format!("cloudtrail-export.{}", format.extension()),
+                    mime: format.mime().to_owned(),
+                    events,
+                }
+            }
+            Request::ExportPart { max_bytes } => match self.export_part(max_bytes as usize) {
+                Some((bytes, exported, done)) => Response::ExportPart {
+                    generation: self.generation,
+                    bytes,
+                    exported,
+                    done,
+                },
+                None => Response::ExportStale,
             },
             Request::Locate(event_id) => Response::Located {
                 generation: self.generation,
@@ -495,13 +510,37 @@ impl Session {
         self.view.position(&self.store, id)
     }
 
-    /// The view as a file, in the order rows are served.
-    pub fn export(&self, format: crate::timeline::ExportFormat) -> Vec<u8> {
-        let view = self.view.ids(&self.store);
-        match self.view.descending() {
-            true => crate::timeline::export(&self.store, view.iter().rev().copied(), format),
-            false => crate::timeline::export(&self.store, view.iter().copied(), format),
+    /// The view as a file, in the order rows are served, in one piece.
+    pub fn export(&self, format: ExportFormat) -> Vec<u8> {
+        crate::timeline::export(&self.store, self.view_in_order(), format)
+    }
+
+    /// Starts exporting the view as it is now (in the order rows are served), replacing
+    /// any export in progress: the number of events the file holds.
+    pub fn start_export(&mut self, format: ExportFormat) -> u32 {
+        let exporter = Exporter::new(self.view_in_order(), format);
+        let events = exporter.events() as u32;
+        self.export = Some((self.data_version, exporter));
+        events
+    }
+
+    /// The next part of the export (about `max_bytes`), the events written so far, and
+    /// whether the file is done. `None` when there is none to continue: the data changed
+    /// since it started (a reset drops it, a load changes the version), or it is done.
+    pub fn export_part(&mut self, max_bytes: usize) -> Option<(Vec<u8>, u32, bool)> {
+        let Some((version, exporter)) = &mut self.export else {
+            return None;
+        };
+        if *version != self.data_version {
+            self.export = None;
+            return None;
         }
+        let bytes = exporter.next_part(&self.store, max_bytes)?;
+        let (exported, done) = (exporter.written() as u32, exporter.is_done());
+        if done {
+            self.export = None;
+        }
+        Some((bytes, exported, done))
     }
 
     /// The view's events in the order rows are served.

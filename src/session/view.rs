@@ -73,11 +73,6 @@ impl View {
         self.ordered = ordered;
     }
 
-    /// Rows are served newest first (or Z→A by the sort column).
-    pub(super) fn descending(&self) -> bool {
-        self.descending
-    }
-
     /// The view's events in time (or column) order.
     pub(super) fn ids<'a>(&'a self, store: &'a Store) -> &'a [EventId] {
         if let Some(ordered) = &self.ordered {

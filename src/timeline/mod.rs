@@ -22,7 +22,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-pub use export::{export, ExportFormat};
+pub use export::{export, ExportFormat, Exporter};
 pub use facets::{choices, split, toggle, Choice, Facet, Split};
 pub use histogram::{histogram, Bucket, Histogram};
 pub use order::{by_column, SortKey};

@@ -33,7 +33,7 @@ use crate::web::events::sql_view::SqlPanel;
 use crate::web::events::table::{default_columns, ColumnsMenu, EventTable, PAGE};
 use crate::web::orgs::ShowEvents;
 use crate::web::shared::Shared;
-use crate::web::worker::engine::Engine;
+use crate::web::worker::engine::{Engine, ExportError};
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
@@ -49,6 +49,16 @@ pub struct TimelineProps {
     /// The loaded files, for "Run this elsewhere" (DuckDB's paths, Athena's location).
     #[prop_or_default]
     pub ledger: Shared<Vec<FileReport>>,
+}
+
+/// The export buttons' state: the file is made in parts, so it takes a while.
+#[derive(Clone, PartialEq)]
+enum Exporting {
+    Idle,
+    /// Percent of the events written.
+    Running(u8),
+    /// Why the last export made no file.
+    Failed(String),
 }
 
 /// What an answer answers: the data and the question.
@@ -171,6 +181,7 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
     });
     let state = &events.view;
     let draft = use_state(|| Draft::Current);
+    let exporting = use_state_eq(|| Exporting::Idle);
 
     // Ask the worker whenever the question changes (or validation brought what an answer
     // left pending). Answers come back in order, so the last one set is the last
@@ -283,15 +294,39 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
         })
     };
     let export = |format: ExportFormat| {
-        let engine = props.engine.clone();
+        let (engine, exporting) = (props.engine.clone(), exporting.clone());
         Callback::from(move |_| {
-            let engine = engine.clone();
+            let (engine, exporting) = (engine.clone(), exporting.clone());
+            exporting.set(Exporting::Running(0));
             spawn_local(async move {
-                if let Ok((name, mime, bytes)) = engine.export(format).await {
-                    let _ = crate::web::browser::download::download(&name, &mime, &bytes);
-                }
+                let progress = {
+                    let exporting = exporting.clone();
+                    move |done: u32, events: u32| {
+                        let percent = (u64::from(done) * 100 / u64::from(events.max(1))) as u8;
+                        exporting.set(Exporting::Running(percent));
+                    }
+                };
+                let saved = match engine.export(format, progress).await {
+                    Ok(file) => crate::web::browser::download::save(&file.name, &file.blob)
+                        .map_err(|e| ExportError::from(e).to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+                exporting.set(match saved {
+                    Ok(()) => Exporting::Idle,
+                    Err(e) => Exporting::Failed(e),
+                });
             });
         })
+    };
+    let busy = matches!(*exporting, Exporting::Running(_));
+    let export_status = match &*exporting {
+        Exporting::Idle => html! {},
+        Exporting::Running(percent) => html! {
+            <span class="muted" data-testid="export-status" data-state="running" role="status">{format!("Exporting… {percent}%")}</span>
+        },
+        Exporting::Failed(error) => html! {
+            <span class="error" data-testid="export-status" data-state="failed" role="status">{error.clone()}</span>
+        },
     };
 
     let Some(Answer {
@@ -345,10 +380,11 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
                 </label>
                 <ColumnsMenu columns={columns.clone()} on_columns={on_columns} />
                 <span class="muted">{"Export:"}</span>
-                <button class="button small" data-testid="export-json" onclick={export(ExportFormat::Json)}
+                <button class="button small" data-testid="export-json" onclick={export(ExportFormat::Json)} disabled={busy}
                         title="{&quot;Records&quot;:[…]}: loads back into trailglass and CloudTrail tools">{"JSON"}</button>
-                <button class="button small" data-testid="export-ndjson" onclick={export(ExportFormat::Ndjson)}>{"NDJSON"}</button>
-                <button class="button small" data-testid="export-csv" onclick={export(ExportFormat::Csv)}>{"CSV"}</button>
+                <button class="button small" data-testid="export-ndjson" onclick={export(ExportFormat::Ndjson)} disabled={busy}>{"NDJSON"}</button>
+                <button class="button small" data-testid="export-csv" onclick={export(ExportFormat::Csv)} disabled={busy}>{"CSV"}</button>
+                {export_status}
             </div>
             <SqlPanel query={state.query.clone()} time={state.time} ledger={props.ledger.clone()} />
             <HistogramView histogram={Rc::clone(histogram)} range={state.time} on_range={on_range} />

@@ -22,6 +22,7 @@ use crate::protocol::ViewFilter;
 use crate::protocol::{Chunk, InputFile, Request, Response, RuleResult, RuleSpec, Summary};
 use crate::store::{EventId, Row};
 use crate::timeline::{ExportFormat, TimelineAnswer, TimelineQuery};
+use crate::web::browser::download;
 use crate::web::worker::TrailWorker;
 
 /// The worker's entry, relative to the page (works under any sub-path): it loads Trunk's
@@ -32,6 +33,21 @@ const WORKER_LOADER: &str = "./worker-loader.js";
 /// The single-file build (scripts/single-file) has no files beside the page: it puts a
 /// `blob:` URL of the worker, wasm inlined, in this global before the app starts.
 const INLINE_WORKER_GLOBAL: &str = "trailglassWorkerUrl";
+
+/// The most bytes of an export the page takes in at once: each part becomes a Blob as it
+/// arrives, so this (not the file) bounds the page's memory while exporting.
+/// - Good (bigger): fewer round trips. Bad: more memory in both wasm heaps, which never
+///   give it back.
+const EXPORT_PART: u32 = 4 << 20;
+
+/// The export part size: [`EXPORT_PART`], or for tests `export-part=BYTES` in the page's
+/// address, read once at start (the view rewrites the address).
+fn export_part() -> u32 {
+    crate::web::browser::address::hash_items()
+        .iter()
+        .find_map(|item| item.strip_prefix("export-part=")?.parse().ok())
+        .unwrap_or(EXPORT_PART)
+}
 
 /// The worker's address. A test-only `memory-budget=BYTES` in the page's fragment goes on
 /// to the worker's, which reads its budget there (src/web/worker/mod.rs).
@@ -57,6 +73,8 @@ pub struct Engine {
 struct Inner {
     bridge: WorkerBridge<TrailWorker>,
     waiting: Rc<RefCell<VecDeque<oneshot::Sender<Response>>>>,
+    /// See [`export_part`].
+    export_part: u32,
 }
 
 impl PartialEq for Engine {
@@ -78,7 +96,11 @@ impl Engine {
             })
             .spawn_with_loader(&worker_loader());
         Engine {
-            inner: Rc::new(Inner { bridge, waiting }),
+            inner: Rc::new(Inner {
+                bridge,
+                waiting,
+                export_part: export_part(),
+            }),
         }
     }
 
@@ -215,16 +237,49 @@ impl Engine {
         .await
     }
 
-    /// The view as a file: (name, MIME type, bytes).
+    /// The view as a file, fetched in parts: each part becomes a Blob as it arrives (its
+    /// bytes dropped at once) and the Blobs are joined into one at the end, so neither
+    /// the page's wasm memory nor its JS heap ever holds the whole file. `progress` is
+    /// told (events written, events in all) after each part.
     pub async fn export(
         &self,
         format: ExportFormat,
-    ) -> Result<(String, String, Vec<u8>), EngineError> {
-        self.call(Request::Export(format), |r| match r {
-            Response::Export { name, mime, bytes } => Ok((name, mime, bytes)),
-            other => Err(other),
-        })
-        .await
+        progress: impl Fn(u32, u32),
+    ) -> Result<Exported, ExportError> {
+        let (name, mime, events) = self
+            .call(Request::Export(format), |r| match r {
+                Response::ExportStarted {
+                    name, mime, events, ..
+                } => Ok((name, mime, events)),
+                other => Err(other),
+            })
+            .await?;
+        let max_bytes = self.inner.export_part;
+        let parts = js_sys::Array::new();
+        loop {
+            let part = self.call(Request::ExportPart { max_bytes }, |r| match r {
+                Response::ExportPart {
+                    bytes,
+                    exported,
+                    done,
+                    ..
+                } => Ok(Some((bytes, exported, done))),
+                Response::ExportStale => Ok(None),
+                other => Err(other),
+            });
+            let Some((bytes, exported, done)) = part.await? else {
+                return Err(ExportError::DataChanged);
+            };
+            let blob = download::blob(&bytes, &mime)?;
+            parts.push(&blob);
+            drop(bytes);
+            progress(exported, events);
+            if done {
+                break;
+            }
+        }
+        let blob = download::join(&parts, &mime)?;
+        Ok(Exported { name, blob })
     }
 
     /// Validates the digests against everything loaded (if not done since it changed):
@@ -353,6 +408,50 @@ impl Added {
             Response::Added { reports, events } => Ok(Added::Files { reports, events }),
             Response::OverBudget { held, budget } => Ok(Added::OverBudget { held, budget }),
             other => Err(other),
+        }
+    }
+}
+
+/// A finished export: the file's name and its contents.
+pub struct Exported {
+    pub name: String,
+    pub blob: web_sys::Blob,
+}
+
+/// Why an export made no file.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExportError {
+    /// Files were loaded or the data reset while it ran: the rest would not match.
+    DataChanged,
+    Engine(EngineError),
+    /// The browser would not make the Blob (out of memory or disk, say).
+    Browser(String),
+}
+
+impl From<EngineError> for ExportError {
+    fn from(e: EngineError) -> Self {
+        ExportError::Engine(e)
+    }
+}
+
+impl From<wasm_bindgen::JsValue> for ExportError {
+    fn from(e: wasm_bindgen::JsValue) -> Self {
+        ExportError::Browser(
+            e.as_string()
+                .or_else(|| js_sys::Error::from(e).message().as_string())
+                .unwrap_or_default(),
+        )
+    }
+}
+
+impl fmt::Display for ExportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExportError::DataChanged => {
+                write!(f, "the data changed during the export; export again")
+            }
+            ExportError::Engine(e) => write!(f, "the export failed: {e}"),
+            ExportError::Browser(e) => write!(f, "the browser could not make the file: {e}"),
         }
     }
 }
