@@ -143,7 +143,7 @@ impl Session {
         Started::Answered(response)
     }
 
-    /// Does some of a long request's work: at least one step (a signature check, an event
+    /// Does some of a long request's work: at least one step (a signature check, 64 events
     /// for the rules; the org report is one), then more while `more()` says so. Its answer
     /// once done, for the data as it is then: newer data restarts what it made stale.
     fn work(&mut self, job: &mut Job, more: &mut dyn FnMut() -> bool) -> Option<Response> {
