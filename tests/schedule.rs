@@ -134,6 +134,10 @@ fn sliced_validation_answers_as_in_one_go_for_every_signed_case() {
             Request::Integrity,
             Request::Rows { offset: 0, len: 50 },
             timeline("integrity:vouched"),
+            Request::Suggest {
+                field: Some("integrity".to_owned()),
+                prefix: String::new(),
+            },
         ];
         let steps = same_sliced(&[&dir], &requests);
         if name == "trail" {
@@ -215,13 +219,21 @@ fn a_query_passing_a_validation_is_answered_as_if_asked_before_it() {
     scheduler.push(1, timeline(""));
     scheduler.push(2, Request::Rows { offset: 0, len: 50 });
     scheduler.push(3, timeline(""));
-    let (answers, _) = drain(&mut scheduler, &mut session);
+    let names = Request::Suggest {
+        field: Some("eventName".to_owned()),
+        prefix: String::new(),
+    };
+    scheduler.push(4, names.clone());
+    let (answers, steps) = drain(&mut scheduler, &mut session);
     let order: Vec<usize> = answers.iter().map(|(i, _)| *i).collect();
-    assert_eq!(order, [1, 2, 3, 0]);
+    assert_eq!(order, [1, 2, 3, 4, 0]);
+    // None of them made the seven signature checks for it: the validation did, a step each.
+    assert!(steps >= 1 + 4 + 7, "{steps} steps");
     let expected = [
         twin.handle(timeline("")),
         twin.handle(Request::Rows { offset: 0, len: 50 }),
         twin.handle(timeline("")),
+        twin.handle(names),
         twin.handle(Request::Validate),
     ];
     for ((_, response), expected) in answers.iter().zip(&expected) {

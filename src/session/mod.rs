@@ -584,8 +584,14 @@ impl Session {
         let Some(field) = crate::query::Field::parse(field) else {
             return Vec::new();
         };
-        // The integrity column's values are written by validation.
-        self.validated();
+        // The integrity column's values are written by validation; other fields' need
+        // none (so a suggestion does not wait for a validation under way).
+        let asked = crate::query::Ast::Exists {
+            field: field.clone(),
+        };
+        if crate::query::names_column(&asked, crate::store::Column::Integrity) {
+            self.validated();
+        }
         crate::query::top_values_with(
             &self.store,
             &field,
