@@ -57,6 +57,8 @@ struct Run {
 struct Filter {
     candidates: Vec<rules::Candidates>,
     any: rules::Candidates,
+    /// For rules that read no envelope field. (Stored texts are JSON: ingest parsed them.)
+    blank: EnvelopeFields,
 }
 
 impl ActiveRule {
@@ -185,6 +187,7 @@ impl Watch {
             filter: Filter {
                 any: rules::Candidates::union(&candidates, store.len()),
                 candidates,
+                blank: EnvelopeFields::new(&EnvelopeParts::default()),
             },
             matched: vec![vec![0u64; store.len().div_ceil(64)]; due.len()],
             due,
@@ -290,8 +293,6 @@ fn hits(
         }
         bits::get(plain_bits, i)
     };
-    // For rules that read no envelope field. (Stored texts are JSON: ingest parsed them.)
-    let blank = EnvelopeFields::new(&EnvelopeParts::default());
     let mut full = None;
     for (k, (pattern, c)) in patterns.iter().zip(&filter.candidates).enumerate() {
         if !c.contains(i, &mut plain) {
@@ -304,7 +305,7 @@ fn hits(
                 None => break,
             }
         } else {
-            &blank
+            &filter.blank
         };
         if pattern.matches_record(&raw, envelope) {
             hit(k);
