@@ -275,16 +275,52 @@ fn nothing_passes_a_change_of_data_or_rules() {
     }
     let (answers, _) = drain(&mut scheduler, &mut session);
     let order: Vec<usize> = answers.iter().map(|(i, _)| *i).collect();
-    // Only the rows pass the second rule set, and the query the validation.
-    assert_eq!(order, [0, 1, 2, 3, 4, 6, 5, 8, 7, 9, 10, 11]);
+    // Only the rows pass the second rule set under way, and the query too, with the
+    // validation queued before it; nothing passes a change.
+    assert_eq!(order, [0, 1, 2, 3, 4, 6, 8, 5, 7, 9, 10, 11]);
     let expected: Vec<Response> = requests.iter().map(|r| twin.handle(r.clone())).collect();
     for (i, response) in answers {
         match (response, expected[i].clone()) {
-            // Answered after the query it let pass: a generation apart.
+            // Answered after the query that passed them: a generation apart.
             (Response::Integrity { report, .. }, Response::Integrity { report: e, .. }) => {
                 assert_eq!(report, e)
             }
+            (Response::Rules { results, .. }, Response::Rules { results: e, .. }) => {
+                assert_eq!(results, e)
+            }
             (response, expected) => same(&json(&response), &json(&expected)),
+        }
+    }
+}
+
+#[test]
+fn a_query_passes_the_validation_and_report_queued_behind_the_rules_under_way() {
+    let (mut session, mut twin) = (load(&["integrity/trail"]), load(&["integrity/trail"]));
+    let requests = [
+        Request::SetRules(rules()),
+        Request::Validate,
+        Request::Orgs,
+        timeline("eventName:ListBuckets"),
+        Request::SetRules(RuleSpec::starters()),
+        timeline(""),
+    ];
+    let mut scheduler = Scheduler::default();
+    for (i, r) in requests.iter().enumerate() {
+        scheduler.push(i, r.clone());
+    }
+    let (answers, _) = drain(&mut scheduler, &mut session);
+    let order: Vec<usize> = answers.iter().map(|(i, _)| *i).collect();
+    // The second rule set is a change: the query after it waits for it to start.
+    assert_eq!(order, [3, 0, 1, 2, 5, 4]);
+    // As if asked in that order, each long one started in its turn.
+    for &i in &[0, 3, 1, 2, 4, 5] {
+        let expected = twin.handle(requests[i].clone());
+        let response = &answers.iter().find(|(a, _)| *a == i).unwrap().1;
+        match (response, expected) {
+            (Response::Rules { results, .. }, Response::Rules { results: e, .. }) => {
+                assert_eq!(results, &e)
+            }
+            (response, expected) => same(&json(response), &json(&expected)),
         }
     }
 }

@@ -5,10 +5,11 @@
 //!
 //! Requests are taken in order. A long one (digest validation, the org report, rules: a
 //! [`Job`]) does what must happen in its turn at once (rules are replaced) and the rest in
-//! slices; while it is under way, the interactive requests queued right behind it (the
-//! Events tab's queries, rows, details: cheap, and someone is waiting) are answered first.
-//! Nothing else passes it: a request that changes the data or the rules waits for it, and
-//! what follows that waits too, so no answer depends on whether it was sliced. An
+//! slices; while it is under way, the interactive requests queued behind it (the Events
+//! tab's queries, rows, details: cheap, and someone is waiting) are answered first, passing
+//! too the validations and org reports queued before them. Nothing else passes it: a
+//! request that changes the data or the rules waits for it, and what follows that waits
+//! too, so no answer depends on whether it was sliced. An
 //! interactive request that passes a validation is answered as if it had come before it
 //! (the integrity facet pending, as the page already handles); one that needs the job's
 //! result (a `rule:` query, a vouch) finishes that part itself, and the job finds it done.
@@ -50,6 +51,15 @@ fn interactive(request: &Request) -> bool {
     )
 }
 
+/// Long requests whose start changes nothing (unlike new rules): an interactive request may
+/// pass them before they start too.
+fn pure(request: &Request) -> bool {
+    matches!(
+        request,
+        Request::Validate | Request::Integrity | Request::Orgs
+    )
+}
+
 /// Requests waiting for their answer, each with its asker `T`.
 pub struct Scheduler<T> {
     queue: VecDeque<(T, Request)>,
@@ -76,7 +86,16 @@ impl<T> Scheduler<T> {
         self.queue.is_empty() && self.job.is_none()
     }
 
-    /// Answers the interactive request queued right behind the long one under way, or
+    /// Where the first interactive request is that may pass the long one under way: only
+    /// [`pure`] ones are queued before it.
+    fn next_interactive(&self) -> Option<usize> {
+        self.queue
+            .iter()
+            .position(|(_, r)| !pure(r))
+            .filter(|&at| interactive(&self.queue[at].1))
+    }
+
+    /// Answers the first interactive request that may pass the long one under way, or
     /// does a slice of that (one step, then more while `more()` says so), or takes the
     /// next request. The answer made, if any, and its asker. `refuse` may answer a request
     /// in place of running it (the worker's memory budget).
@@ -86,12 +105,15 @@ impl<T> Scheduler<T> {
         more: &mut dyn FnMut() -> bool,
         refuse: &dyn Fn(&Request) -> Option<Response>,
     ) -> Option<(T, Response)> {
+        let passing = self.next_interactive();
         if let Some((_, job)) = &mut self.job {
-            if !self.queue.front().is_some_and(|(_, r)| interactive(r)) {
+            let Some(at) = passing else {
                 let response = session.work(job, more)?;
                 let (asker, _) = self.job.take()?;
                 return Some((asker, response));
-            }
+            };
+            let (asker, request) = self.queue.remove(at)?;
+            return Some((asker, session.handle(request)));
         }
         let (asker, request) = self.queue.pop_front()?;
         if let Some(response) = refuse(&request) {
