@@ -304,3 +304,12 @@ pub struct Summary {
     /// One entry per input file, in the order they were read.
     pub ledger: Vec<FileReport>,
 }
+
+/// A message between the page and the worker: a [`Request`] or its [`Response`], with the
+/// number the page gave the request. The worker answers interactive requests ahead of
+/// long work ([`crate::session::Scheduler`]), so the page matches answers by number.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Numbered<T> {
+    pub number: u32,
+    pub body: T,
+}

@@ -245,36 +245,21 @@ impl Evidence {
     /// Validates everything loaded: the report, and each file's [`Vouch`] by [`FileId`]
     /// (`files` long).
     pub fn validate(&self, files: usize) -> (Report, Vec<Vouch>) {
-        let digests: Vec<(&String, &DigestFile)> = self.digests.iter().collect();
-        let by_object: HashMap<&str, usize> = digests
-            .iter()
-            .enumerate()
-            .map(|(i, (_, d))| (from_awslogs(&d.json.digest_s3_object), i))
-            .collect();
-        let previous: Vec<Option<usize>> = digests
-            .iter()
-            .map(|(_, d)| {
-                let object = d.json.previous_digest_s3_object.as_deref()?;
-                by_object.get(from_awslogs(object)).copied()
-            })
-            .collect();
-        let mut next: Vec<Option<usize>> = vec![None; digests.len()];
-        for (i, p) in previous.iter().enumerate() {
-            if let Some(p) = *p {
-                next[p] = Some(i);
-            }
-        }
+        let Chain {
+            digests,
+            previous,
+            next,
+        } = self.chain();
 
         // Pass 1: place and signature.
         let mut rows: Vec<DigestRow> = digests
             .iter()
             .enumerate()
             .map(|(i, (found, d))| {
-                let signature = match next[i] {
-                    Some(n) => digests[n].1.json.previous_digest_signature.as_deref(),
-                    None => self.heads.get(file_name(found)).map(String::as_str),
+                let (status, reason) = match self.prepare(&digests, &next, i) {
+                    Ok(check) => self.verdict(&check),
+                    Err(verdict) => verdict,
                 };
-                let (status, reason) = self.check(found, d, signature, next[i].is_some());
                 DigestRow {
                     file: (*found).clone(),
                     status,
@@ -396,14 +381,83 @@ impl Evidence {
         self.loaded.iter().map(|l| l.name.as_str()).collect()
     }
 
-    /// A digest's place and signature: its status (valid so far) and why.
-    fn check(
+    /// The digests in validation order, and each one's previous and next loaded digest.
+    fn chain(&self) -> Chain<'_> {
+        let digests: Vec<(&String, &DigestFile)> = self.digests.iter().collect();
+        let by_object: HashMap<&str, usize> = digests
+            .iter()
+            .enumerate()
+            .map(|(i, (_, d))| (from_awslogs(&d.json.digest_s3_object), i))
+            .collect();
+        let previous: Vec<Option<usize>> = digests
+            .iter()
+            .map(|(_, d)| {
+                let object = d.json.previous_digest_s3_object.as_deref()?;
+                by_object.get(from_awslogs(object)).copied()
+            })
+            .collect();
+        let mut next: Vec<Option<usize>> = vec![None; digests.len()];
+        for (i, p) in previous.iter().enumerate() {
+            if let Some(p) = *p {
+                next[p] = Some(i);
+            }
+        }
+        Chain {
+            digests,
+            previous,
+            next,
+        }
+    }
+
+    /// The signature checks [`Evidence::validate`] will make that were not made before:
+    /// the costly part of validation (an RSA verification each), to make a few at a time
+    /// with [`Evidence::verify`] before validating.
+    pub fn unverified(&self) -> Vec<Check> {
+        let Chain { digests, next, .. } = self.chain();
+        (0..digests.len())
+            .filter_map(|i| self.prepare(&digests, &next, i).ok())
+            .filter(|c| !self.verified.borrow().contains_key(&c.key))
+            .collect()
+    }
+
+    /// Makes a signature check (once: the answer is kept for validation).
+    pub fn verify(&self, check: &Check) -> bool {
+        let cached = self.verified.borrow().get(&check.key).copied();
+        cached.unwrap_or_else(|| {
+            let key = self.keys.iter().find(|k| k.fingerprint == check.key.2);
+            let ok =
+                key.is_some_and(|k| k.verifier.verify(check.signed.as_bytes(), &check.signature));
+            self.verified.borrow_mut().insert(check.key.clone(), ok);
+            ok
+        })
+    }
+
+    /// A digest's status and why, once its signature check is made.
+    fn verdict(&self, check: &Check) -> (DigestStatus, String) {
+        let fingerprint = &check.key.2;
+        match self.verify(check) {
+            true => (DigestStatus::Valid, format!("signed by key {fingerprint}")),
+            false => (
+                DigestStatus::SignatureInvalid,
+                format!("the signature does not match its content (key {fingerprint})"),
+            ),
+        }
+    }
+
+    /// Digest `i`'s place and signature: the check its signature needs, or (when its place
+    /// or a missing signature or key already decides it) its status and why.
+    fn prepare(
         &self,
-        found: &str,
-        d: &DigestFile,
-        signature: Option<&str>,
-        has_next: bool,
-    ) -> (DigestStatus, String) {
+        digests: &[(&String, &DigestFile)],
+        next: &[Option<usize>],
+        i: usize,
+    ) -> Result<Check, (DigestStatus, String)> {
+        let (found, d) = digests[i];
+        let has_next = next[i].is_some();
+        let signature = match next[i] {
+            Some(n) => digests[n].1.json.previous_digest_signature.as_deref(),
+            None => self.heads.get(file_name(found)).map(String::as_str),
+        };
         let j = &d.json;
         let recorded = from_awslogs(&j.digest_s3_object);
         // Files picked one by one arrive with bare names: then only the name can differ.
@@ -413,13 +467,13 @@ impl Evidence {
             file_name(recorded) != file_name(found)
         };
         if moved {
-            return (
+            return Err((
                 DigestStatus::Moved,
                 format!(
                     "recorded as s3://{}/{}, found at {found}",
                     j.digest_s3_bucket, j.digest_s3_object
                 ),
-            );
+            ));
         }
         let Some(signature) = signature else {
             let why = if has_next {
@@ -431,20 +485,20 @@ impl Evidence {
                     parse::HEAD_OBJECT_SUFFIX
                 )
             };
-            return (DigestStatus::Unverifiable, why);
+            return Err((DigestStatus::Unverifiable, why));
         };
         let fingerprint = j.digest_public_key_fingerprint.as_deref().unwrap_or("");
         let Some(key) = self.keys.iter().find(|k| k.matches(fingerprint)) else {
-            return (
+            return Err((
                 DigestStatus::Unverifiable,
                 format!("no public key with fingerprint {fingerprint} is loaded (aws cloudtrail list-public-keys)"),
-            );
+            ));
         };
         let Some(signature) = unhex(signature) else {
-            return (
+            return Err((
                 DigestStatus::SignatureInvalid,
                 "its signature is not hex".to_owned(),
-            );
+            ));
         };
         let signed = format!(
             "{}\n{}/{}\n{}\n{}",
@@ -454,27 +508,27 @@ impl Evidence {
             hex(&d.sha256),
             j.previous_digest_signature.as_deref().unwrap_or("null")
         );
-        let cache_key = (d.sha256, hex(&signature), key.fingerprint.clone());
-        let cached = self.verified.borrow().get(&cache_key).copied();
-        let verified = cached.unwrap_or_else(|| {
-            let ok = key.verifier.verify(signed.as_bytes(), &signature);
-            self.verified.borrow_mut().insert(cache_key, ok);
-            ok
-        });
-        match verified {
-            true => (
-                DigestStatus::Valid,
-                format!("signed by key {}", key.fingerprint),
-            ),
-            false => (
-                DigestStatus::SignatureInvalid,
-                format!(
-                    "the signature does not match its content (key {})",
-                    key.fingerprint
-                ),
-            ),
-        }
+        Ok(Check {
+            key: (d.sha256, hex(&signature), key.fingerprint.clone()),
+            signed,
+            signature,
+        })
     }
+}
+
+/// The loaded digests, linked: see [`Evidence::chain`].
+struct Chain<'e> {
+    digests: Vec<(&'e String, &'e DigestFile)>,
+    previous: Vec<Option<usize>>,
+    next: Vec<Option<usize>>,
+}
+
+/// One digest's signature check: what is signed, the signature, and the key's fingerprint
+/// (in `key`, the check's identity).
+pub struct Check {
+    key: CheckKey,
+    signed: String,
+    signature: Vec<u8>,
 }
 
 /// The region in a digest's name (`ACCOUNT_CloudTrail-Digest_REGION_…`).

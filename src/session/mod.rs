@@ -6,6 +6,7 @@
 
 mod intake;
 mod org_texts;
+mod schedule;
 mod view;
 mod watch;
 
@@ -19,6 +20,8 @@ use crate::store::{EventId, FileId, RawText, Row, Store};
 use crate::timeline::{ExportFormat, Exporter, TimelineQuery};
 use intake::{Counts, Intake, OpenFile};
 use org_texts::OrgTexts;
+pub use schedule::Scheduler;
+use schedule::{Job, Started};
 use view::View;
 use watch::Watch;
 
@@ -65,9 +68,23 @@ impl Session {
         }
     }
 
-    /// Answers one request: each arm is a typed method.
+    /// Answers one request at once (the worker cuts the long ones into slices instead:
+    /// [`Scheduler`]; the answers are the same).
     pub fn handle(&mut self, request: Request) -> Response {
-        match request {
+        match self.start(request) {
+            Started::Answered(response) => response,
+            Started::Job(mut job) => loop {
+                if let Some(response) = self.work(&mut job, &mut || true) {
+                    break response;
+                }
+            },
+        }
+    }
+
+    /// Answers a request, or for a long one ([`Job`]) does what must happen in its turn and
+    /// leaves the rest to [`Session::work`]: each arm is a typed method.
+    fn start(&mut self, request: Request) -> Started {
+        let response = match request {
             Request::Reset => {
                 self.reset();
                 Response::Reset
@@ -81,16 +98,10 @@ impl Session {
             Request::SetLoadFilter(text) => Response::LoadFilter {
                 error: self.set_load_filter(text.as_deref()).err(),
             },
-            Request::Orgs => Response::Orgs {
-                generation: self.generation,
-                report: Box::new(self.orgs().clone()),
-            },
+            Request::Orgs => return Started::Job(Job::Orgs),
             Request::SetRules(specs) => {
-                let results = self.set_rules(specs);
-                Response::Rules {
-                    generation: self.generation,
-                    results,
-                }
+                self.replace_rules(specs);
+                return Started::Job(Job::Rules);
             }
             Request::Timeline { scope, query, rows } => {
                 let answer = self.timeline(scope, &query);
@@ -131,16 +142,8 @@ impl Session {
                 offset,
                 total: self.view.ids(&self.store).len() as u32,
             },
-            Request::Validate => {
-                self.validated();
-                Response::Validated {
-                    generation: self.generation,
-                }
-            }
-            Request::Integrity => Response::Integrity {
-                generation: self.generation,
-                report: Box::new(self.integrity().clone()),
-            },
+            Request::Validate => return Started::Job(Job::Validate(None)),
+            Request::Integrity => return Started::Job(Job::Integrity(None)),
             Request::Vouch { id } => Response::Vouch {
                 id,
                 vouch: self.vouch(id),
@@ -151,6 +154,53 @@ impl Session {
                 id,
                 raw: self.store.raw(id).map(|r| String::from(&*r)),
             },
+        };
+        Started::Answered(response)
+    }
+
+    /// Does some of a long request's work: at least one step (a signature check, 64 events
+    /// for the rules; the org report is one), then more while `more()` says so. Its answer
+    /// once done, for the data as it is then: newer data restarts what it made stale.
+    fn work(&mut self, job: &mut Job, more: &mut dyn FnMut() -> bool) -> Option<Response> {
+        let generation = self.generation;
+        match job {
+            Job::Orgs => Some(Response::Orgs {
+                generation,
+                report: Box::new(self.orgs().clone()),
+            }),
+            Job::Rules => {
+                self.watch.start(&self.store, self.data_version);
+                self.watch
+                    .advance(&self.store, more)
+                    .then(|| Response::Rules {
+                        generation,
+                        results: self.watch.results(&self.store),
+                    })
+            }
+            Job::Validate(checks) | Job::Integrity(checks) => {
+                if !self.validation_current() {
+                    let todo = checks.get_or_insert_with(|| self.evidence.unverified());
+                    while let Some(check) = todo.pop() {
+                        self.evidence.verify(&check);
+                        if todo.is_empty() || !more() {
+                            break;
+                        }
+                    }
+                    if !todo.is_empty() {
+                        return None;
+                    }
+                }
+                Some(match job {
+                    Job::Integrity(_) => Response::Integrity {
+                        generation,
+                        report: Box::new(self.integrity().clone()),
+                    },
+                    _ => {
+                        self.validated();
+                        Response::Validated { generation }
+                    }
+                })
+            }
         }
     }
 
@@ -189,20 +239,23 @@ impl Session {
         if len == 0 {
             return Vec::new();
         }
-        self.watch.refresh(&self.store, self.data_version);
+        // Badges do not wait for the rules to run over everything (see `names_matching`).
+        self.watch.start(&self.store, self.data_version);
         let settled = self.integrity_settled();
         let page = self
             .view
             .page(&self.store, offset as usize, len.min(MAX_ROWS) as usize);
-        page.into_iter()
-            .filter_map(|id| {
-                let mut row = self.store.row(id)?;
-                row.file = self.file_path(id);
-                row.rules = self.watch.names_matching(id);
-                row.vouch = settled.then(|| self.vouch(id));
-                Some(row)
-            })
-            .collect()
+        let mut rows = Vec::with_capacity(page.len());
+        for id in page {
+            let Some(mut row) = self.store.row(id) else {
+                continue;
+            };
+            row.file = self.file_path(id);
+            row.rules = self.watch.names_matching(&self.store, id);
+            row.vouch = settled.then(|| self.vouch(id));
+            rows.push(row);
+        }
+        rows
     }
 
     /// Ingests one file into the store and returns its ledger entry.
@@ -261,8 +314,12 @@ impl Session {
     /// answer does not wait for it unless its query names the integrity field; the
     /// page asks for it next ([`Request::Validate`]) and then asks again.
     fn integrity_settled(&self) -> bool {
-        self.evidence.is_empty()
-            || matches!(&self.integrity, Some((v, _, _)) if *v == self.data_version)
+        self.evidence.is_empty() || self.validation_current()
+    }
+
+    /// Whether the data as it is now is validated.
+    fn validation_current(&self) -> bool {
+        matches!(&self.integrity, Some((v, _, _)) if *v == self.data_version)
     }
 
     /// Validates if the data changed, and writes each event's integrity column (only
@@ -566,8 +623,14 @@ impl Session {
         let Some(field) = crate::query::Field::parse(field) else {
             return Vec::new();
         };
-        // The integrity column's values are written by validation.
-        self.validated();
+        // The integrity column's values are written by validation; other fields' need
+        // none (so a suggestion does not wait for a validation under way).
+        let asked = crate::query::Ast::Exists {
+            field: field.clone(),
+        };
+        if crate::query::names_column(&asked, crate::store::Column::Integrity) {
+            self.validated();
+        }
         crate::query::top_values_with(
             &self.store,
             &field,
@@ -688,12 +751,18 @@ impl Session {
 
     /// Replaces the rules, compiles each once and evaluates the enabled ones.
     pub fn set_rules(&mut self, specs: Vec<RuleSpec>) -> Vec<RuleResult> {
+        self.replace_rules(specs);
+        self.rule_results()
+    }
+
+    /// Replaces the rules and starts evaluating them ([`Session::rule_results`] ends it).
+    fn replace_rules(&mut self, specs: Vec<RuleSpec>) {
         self.watch.set(specs);
         // A rule's scope holds its matches, which may have changed.
         self.view.forget_scope();
         // Rows carry their rules' badges: rows cached by the page are stale now.
         self.generation += 1;
-        self.rule_results()
+        self.watch.start(&self.store, self.data_version);
     }
 
     /// Each rule's matches and sparkline over everything loaded.

@@ -11,6 +11,11 @@ use crate::store::{EventId, Store};
 /// Sparkline resolution.
 const SPARK_BUCKETS: usize = 48;
 
+/// Events a run evaluates between asking whether to go on: most are passed over by the
+/// candidate bits in nanoseconds, so asking (a clock read in the worker) each time would
+/// cost more than the work.
+const EVENTS_PER_STEP: usize = 64;
+
 /// The session's watch rules and what they matched.
 #[derive(Default)]
 pub(super) struct Watch {
@@ -23,6 +28,8 @@ pub(super) struct Watch {
     /// runs, so a record is read for it once.
     known: Vec<u64>,
     plain: Vec<u64>,
+    /// The re-evaluation under way, if any.
+    run: Option<Run>,
     /// Events whose record was replaced (a CSV summary upgraded to the full record).
     pub(super) stale_records: Vec<EventId>,
 }
@@ -34,6 +41,24 @@ struct ActiveRule {
     matched: Vec<u64>,
     /// The data version `matched` is for (`None`: never computed).
     at: Option<u32>,
+}
+
+/// A re-evaluation under way ([`Watch::start`]).
+struct Run {
+    /// The rules it evaluates (indices into [`Watch::rules`]).
+    due: Vec<usize>,
+    filter: Filter,
+    /// Each due rule's matches among the events before `next`.
+    matched: Vec<Vec<u64>>,
+    next: usize,
+}
+
+/// The events the due rules may match: each one's candidates, and any's.
+struct Filter {
+    candidates: Vec<rules::Candidates>,
+    any: rules::Candidates,
+    /// For rules that read no envelope field. (Stored texts are JSON: ingest parsed them.)
+    blank: EnvelopeFields,
 }
 
 impl ActiveRule {
@@ -57,6 +82,10 @@ impl Watch {
     /// A rule whose pattern is unchanged keeps its matches, so an edit, a rename or turning
     /// a rule on or off re-runs only the rules whose pattern it changed.
     pub(super) fn set(&mut self, specs: Vec<RuleSpec>) {
+        // The matches of a run cut short are not for any version.
+        for r in self.run.take().map(|run| run.due).unwrap_or_default() {
+            self.rules[r].at = None;
+        }
         let mut old = std::mem::take(&mut self.rules);
         self.rules = specs
             .into_iter()
@@ -78,12 +107,36 @@ impl Watch {
         self.version = None;
     }
 
-    /// The names of the rules that match an event (its row's badges).
-    pub(super) fn names_matching(&self, id: EventId) -> Vec<String> {
+    /// The names of the rules that match an event (its row's badges). The rules of a run
+    /// under way are evaluated over this one event, as the run will: a row is answered
+    /// without waiting for the run.
+    pub(super) fn names_matching(&mut self, store: &Store, id: EventId) -> Vec<String> {
+        let i = id.0 as usize;
+        let mut running = vec![None; self.rules.len()];
+        if let Some(run) = &self.run {
+            let patterns = patterns(&self.rules, &run.due);
+            let mut hit = |k: usize| running[run.due[k]] = Some(true);
+            hits(
+                &mut self.known,
+                &mut self.plain,
+                store,
+                &patterns,
+                &run.filter,
+                i,
+                &mut hit,
+            );
+            for &r in &run.due {
+                running[r].get_or_insert(false);
+            }
+        }
         self.rules
             .iter()
-            .filter(|r| r.matches(id))
-            .map(|r| r.spec.name.clone())
+            .zip(running)
+            .filter(|(r, running)| match running {
+                Some(hit) => *hit,
+                None => r.matches(id),
+            })
+            .map(|(r, _)| r.spec.name.clone())
             .collect()
     }
 
@@ -102,6 +155,14 @@ impl Watch {
 
     /// Re-evaluates the rules whose matches are not for the data at `version`.
     pub(super) fn refresh(&mut self, store: &Store, version: u32) {
+        self.start(store, version);
+        self.advance(store, &mut || true);
+    }
+
+    /// Starts re-evaluating the rules whose matches are not for the data at `version`
+    /// (nothing to do when they are, or when that is under way): [`Watch::advance`] runs
+    /// it, a few events at a time.
+    pub(super) fn start(&mut self, store: &Store, version: u32) {
         if self.version == Some(version) {
             return;
         }
@@ -117,59 +178,57 @@ impl Watch {
         for id in self.stale_records.drain(..) {
             bits::set(&mut self.known, id.0 as usize, false);
         }
+        self.run = None;
         if due.is_empty() {
             return;
         }
-        let patterns: Vec<&Pattern> = due
-            .iter()
-            .filter_map(|&r| self.rules[r].compiled.as_ref().ok())
-            .collect();
-        let candidates = rules::candidates(&patterns, store);
-        // Events some rule may match.
-        let any = rules::Candidates::union(&candidates, store.len());
-        let mut matched = vec![vec![0u64; store.len().div_ceil(64)]; due.len()];
-        // For rules that read no envelope field. (Stored texts are JSON: ingest parsed them.)
-        let blank = EnvelopeFields::new(&EnvelopeParts::default());
+        let candidates = rules::candidates(&patterns(&self.rules, &due), store);
+        self.run = Some(Run {
+            filter: Filter {
+                any: rules::Candidates::union(&candidates, store.len()),
+                candidates,
+                blank: EnvelopeFields::new(&EnvelopeParts::default()),
+            },
+            matched: vec![vec![0u64; store.len().div_ceil(64)]; due.len()],
+            due,
+            next: 0,
+        });
+    }
+
+    /// Evaluates the run under way over a step of events, then more while `more()` says so;
+    /// true once the rules' matches are complete.
+    pub(super) fn advance(&mut self, store: &Store, more: &mut dyn FnMut() -> bool) -> bool {
+        let Some(mut run) = self.run.take() else {
+            return true;
+        };
+        let patterns = patterns(&self.rules, &run.due);
         // In id order: record texts are stored in blocks of consecutive ids.
-        for i in 0..store.len() {
-            // A record not read yet counts as unsure.
-            let read_plain = || bits::get(&self.known, i) && bits::get(&self.plain, i);
-            if !any.contains(i, read_plain) {
-                continue;
-            }
-            let id = EventId(i as u32);
-            let Some(raw) = store.raw(id) else {
-                continue;
-            };
-            let mut plain = || {
-                if !bits::get(&self.known, i) {
-                    bits::set(&mut self.plain, i, rules::is_plain(store, id, &raw));
-                    bits::set(&mut self.known, i, true);
-                }
-                bits::get(&self.plain, i)
-            };
-            let mut full = None;
-            for ((pattern, c), hits) in patterns.iter().zip(&candidates).zip(&mut matched) {
-                if !c.contains(i, &mut plain) {
-                    continue;
-                }
-                let envelope = if c.envelope {
-                    // Text that is not JSON has no envelope and matches no rule.
-                    match full.get_or_insert_with(|| EnvelopeFields::from_record_json(&raw).ok()) {
-                        Some(envelope) => envelope,
-                        None => break,
-                    }
-                } else {
-                    &blank
-                };
-                if pattern.matches_record(&raw, envelope) {
-                    bits::insert(hits, i);
-                }
+        while run.next < store.len() {
+            let i = run.next;
+            run.next += 1;
+            let matched = &mut run.matched;
+            let mut hit = |k: usize| bits::insert(&mut matched[k], i);
+            hits(
+                &mut self.known,
+                &mut self.plain,
+                store,
+                &patterns,
+                &run.filter,
+                i,
+                &mut hit,
+            );
+            if run.next % EVENTS_PER_STEP == 0 && !more() {
+                break;
             }
         }
-        for (&r, hits) in due.iter().zip(matched) {
+        if run.next < store.len() {
+            self.run = Some(run);
+            return false;
+        }
+        for (&r, hits) in run.due.iter().zip(run.matched) {
             self.rules[r].matched = hits;
         }
+        true
     }
 
     /// Each rule's matches and sparkline (as of the last [`Watch::refresh`]).
@@ -198,5 +257,58 @@ impl Watch {
                 }
             })
             .collect()
+    }
+}
+
+/// The compiled patterns of rules `due` (each compiled: [`Watch::start`] picks only those).
+fn patterns<'r>(rules: &'r [ActiveRule], due: &[usize]) -> Vec<&'r Pattern> {
+    due.iter()
+        .filter_map(|&r| rules[r].compiled.as_ref().ok())
+        .collect()
+}
+
+/// Calls `hit(k)` for each pattern `k` that matches event `i` (`filter` is theirs).
+fn hits(
+    known: &mut Vec<u64>,
+    plain_bits: &mut Vec<u64>,
+    store: &Store,
+    patterns: &[&Pattern],
+    filter: &Filter,
+    i: usize,
+    hit: &mut dyn FnMut(usize),
+) {
+    // A record not read yet counts as unsure.
+    let read_plain = || bits::get(known, i) && bits::get(plain_bits, i);
+    if !filter.any.contains(i, read_plain) {
+        return;
+    }
+    let id = EventId(i as u32);
+    let Some(raw) = store.raw(id) else {
+        return;
+    };
+    let mut plain = || {
+        if !bits::get(known, i) {
+            bits::set(plain_bits, i, rules::is_plain(store, id, &raw));
+            bits::set(known, i, true);
+        }
+        bits::get(plain_bits, i)
+    };
+    let mut full = None;
+    for (k, (pattern, c)) in patterns.iter().zip(&filter.candidates).enumerate() {
+        if !c.contains(i, &mut plain) {
+            continue;
+        }
+        let envelope = if c.envelope {
+            // Text that is not JSON has no envelope and matches no rule.
+            match full.get_or_insert_with(|| EnvelopeFields::from_record_json(&raw).ok()) {
+                Some(envelope) => envelope,
+                None => break,
+            }
+        } else {
+            &filter.blank
+        };
+        if pattern.matches_record(&raw, envelope) {
+            hit(k);
+        }
     }
 }

@@ -219,8 +219,8 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
                         answer: Rc::from(a.answer),
                     }));
                     // The table is drawn; the digests' signatures are checked next, and
-                    // the question asked again (the worker answers in order, so a query
-                    // typed meanwhile waits for the validation, never the first rows).
+                    // the question asked again (a query typed meanwhile is answered ahead
+                    // of the validation, its integrity facet still pending).
                     if pending && engine.validate().await.is_ok() {
                         dispatcher.dispatch(Intent::Validated);
                     }

@@ -1,7 +1,7 @@
 //! The only code that holds the worker, and the page's one typed API to it: a method per
-//! request, each returning that request's own answer type. Requests go out in order, and
-//! since the worker answers each request exactly once, in order, answers are matched
-//! first-in first-out.
+//! request, each returning that request's own answer type. Requests go out numbered, and
+//! the worker answers each exactly once with its number: not always in order (a query is
+//! answered ahead of long work, src/session/schedule.rs).
 //!
 //! No component matches [`Response`] variants: an answer of the wrong kind (a protocol
 //! bug) or a worker gone becomes an [`EngineError`], logged here, once; callers only
@@ -19,7 +19,9 @@ use crate::ingest::FileReport;
 use crate::integrity::{Report, Vouch};
 use crate::orgs::OrgReport;
 use crate::protocol::ViewFilter;
-use crate::protocol::{Chunk, InputFile, Request, Response, RuleResult, RuleSpec, Summary};
+use crate::protocol::{
+    Chunk, InputFile, Numbered, Request, Response, RuleResult, RuleSpec, Summary,
+};
 use crate::store::{EventId, Row};
 use crate::timeline::{ExportFormat, TimelineAnswer, TimelineQuery};
 use crate::web::browser::download;
@@ -49,21 +51,25 @@ fn export_part() -> u32 {
         .unwrap_or(EXPORT_PART)
 }
 
-/// The worker's address. A test-only `memory-budget=BYTES` in the page's fragment goes on
-/// to the worker's, which reads its budget there (src/web/worker/mod.rs).
+/// The worker's address. Test-only `memory-budget=BYTES` and `slice=N` in the page's
+/// fragment go on to the worker's, which reads them there (src/web/worker/mod.rs).
 fn worker_loader() -> String {
     let loader = js_sys::Reflect::get(&js_sys::global(), &INLINE_WORKER_GLOBAL.into())
         .ok()
         .and_then(|v| v.as_string())
         .unwrap_or_else(|| WORKER_LOADER.to_owned());
-    match crate::web::browser::address::hash_items()
+    let settings: Vec<String> = crate::web::browser::address::hash_items()
         .into_iter()
-        .find(|item| item.starts_with("memory-budget="))
-    {
-        Some(budget) => format!("{loader}#{budget}"),
-        None => loader,
+        .filter(|item| item.starts_with("memory-budget=") || item.starts_with("slice="))
+        .collect();
+    match settings.is_empty() {
+        true => loader,
+        false => format!("{loader}#{}", settings.join("&")),
     }
 }
+
+/// The requests not answered yet, by number, oldest first.
+type Waiting = Rc<RefCell<VecDeque<(u32, oneshot::Sender<Response>)>>>;
 
 #[derive(Clone)]
 pub struct Engine {
@@ -72,7 +78,9 @@ pub struct Engine {
 
 struct Inner {
     bridge: WorkerBridge<TrailWorker>,
-    waiting: Rc<RefCell<VecDeque<oneshot::Sender<Response>>>>,
+    waiting: Waiting,
+    /// The next request's number.
+    next: std::cell::Cell<u32>,
     /// See [`export_part`].
     export_part: u32,
 }
@@ -85,13 +93,15 @@ impl PartialEq for Engine {
 
 impl Engine {
     pub fn spawn() -> Engine {
-        let waiting: Rc<RefCell<VecDeque<oneshot::Sender<Response>>>> = Rc::default();
+        let waiting: Waiting = Rc::default();
         let queue = Rc::clone(&waiting);
         let bridge = TrailWorker::spawner()
-            .callback(move |response| {
-                if let Some(tx) = queue.borrow_mut().pop_front() {
+            .callback(move |answer: Numbered<Response>| {
+                let mut queue = queue.borrow_mut();
+                let at = queue.iter().position(|(n, _)| *n == answer.number);
+                if let Some((_, tx)) = at.and_then(|at| queue.remove(at)) {
                     // The receiver may be gone (its view was replaced): nothing to do.
-                    let _ = tx.send(response);
+                    let _ = tx.send(answer.body);
                 }
             })
             .spawn_with_loader(&worker_loader());
@@ -99,6 +109,7 @@ impl Engine {
             inner: Rc::new(Inner {
                 bridge,
                 waiting,
+                next: std::cell::Cell::new(0),
                 export_part: export_part(),
             }),
         }
@@ -107,8 +118,13 @@ impl Engine {
     /// Sends a request now and returns where its answer will arrive.
     fn send(&self, request: Request) -> oneshot::Receiver<Response> {
         let (tx, rx) = oneshot::channel();
-        self.inner.waiting.borrow_mut().push_back(tx);
-        self.inner.bridge.send(request);
+        let number = self.inner.next.get();
+        self.inner.next.set(number.wrapping_add(1));
+        self.inner.waiting.borrow_mut().push_back((number, tx));
+        self.inner.bridge.send(Numbered {
+            number,
+            body: request,
+        });
         rx
     }
 

@@ -1,18 +1,38 @@
-//! The Web Worker: decodes a [`Request`], runs it on the session, answers. No logic.
+//! The Web Worker: decodes each [`Request`], queues it, and answers in the order the
+//! session's [`Scheduler`] picks (the user's questions ahead of long work, which runs in
+//! slices between messages). No logic.
 
 use gloo::worker::{HandlerId, Worker, WorkerScope};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::protocol::{Request, Response};
-use crate::session::Session;
+use crate::protocol::{Numbered, Request, Response};
+use crate::session::{Scheduler, Session};
 
 pub mod engine;
 
 pub struct TrailWorker {
     session: Session,
+    /// Who asked each request: the bridge, and the request's number.
+    scheduler: Scheduler<(HandlerId, u32)>,
     /// Most bytes of memory the worker may hold (see [`budget`]).
     budget: u64,
+    /// A message on `wake.1` runs [`TrailWorker::pump`] as a task of its own, after the
+    /// messages that arrived meanwhile (a timer would be clamped to 4 ms once nested).
+    wake: Option<(web_sys::MessagePort, web_sys::MessagePort)>,
+    /// A pump is on its way.
+    woken: bool,
+    /// Test hook `slice=N` in the address's fragment: each pump takes one step of at most
+    /// N units of work (see [`Session`]'s jobs), so long work takes many pumps.
+    slice: Option<usize>,
 }
+
+/// How long a pump works before it lets messages in.
+/// - Good (shorter): a query waits less behind long work. Bad: more pumps, each a task.
+const PUMP_MS: f64 = 10.0;
+
+/// Runs a pump.
+pub struct Pump;
 
 /// The worker's memory budget. wasm32 memory ends at 4 GiB, and a browser tab may be
 /// stopped well before: past this the worker refuses more files (the page stops the
@@ -20,9 +40,9 @@ pub struct TrailWorker {
 /// - Good (bigger): more events in one tab. Bad: closer to a dead tab on a busy machine.
 const MEMORY_BUDGET: u64 = 3 << 30;
 
-/// The budget: [`MEMORY_BUDGET`], or for tests `memory-budget=BYTES` in the worker's
-/// address's fragment, which the page copies from its own (src/web/worker/engine.rs).
-fn budget() -> u64 {
+/// A test setting `NAME=VALUE` in the worker's address's fragment, which the page copies
+/// from its own (src/web/worker/engine.rs).
+fn setting<T: std::str::FromStr>(name: &str) -> Option<T> {
     let hash = js_sys::global()
         .dyn_into::<web_sys::WorkerGlobalScope>()
         .ok()
@@ -30,8 +50,12 @@ fn budget() -> u64 {
         .unwrap_or_default();
     hash.trim_start_matches('#')
         .split('&')
-        .find_map(|item| item.strip_prefix("memory-budget=")?.parse().ok())
-        .unwrap_or(MEMORY_BUDGET)
+        .find_map(|item| item.strip_prefix(name)?.strip_prefix('=')?.parse().ok())
+}
+
+/// The budget: [`MEMORY_BUDGET`], or for tests `memory-budget=BYTES`.
+fn budget() -> u64 {
+    setting("memory-budget").unwrap_or(MEMORY_BUDGET)
 }
 
 /// The worker's memory now: its wasm memory, which only grows (the high-water mark).
@@ -52,48 +76,116 @@ fn incoming(request: &Request) -> Option<u64> {
     }
 }
 
-impl Worker for TrailWorker {
-    type Message = ();
-    type Input = Request;
-    type Output = Response;
+/// The answer in place of taking a request in, when what it brings needs at least its own
+/// size and that passes the budget: refused whole, so what is loaded stays whole too.
+/// Asked when its turn comes, for the memory held then.
+fn over_budget(request: &Request, budget: u64) -> Option<Response> {
+    let held = held();
+    (held + incoming(request)? > budget).then_some(Response::OverBudget { held, budget })
+}
 
-    fn create(_scope: &WorkerScope<Self>) -> Self {
+/// A port whose messages send [`Pump`] to the worker, and its twin to post them on.
+fn wake_ports(
+    scope: &WorkerScope<TrailWorker>,
+) -> Option<(web_sys::MessagePort, web_sys::MessagePort)> {
+    let channel = web_sys::MessageChannel::new().ok()?;
+    let scope = scope.clone();
+    let pump = Closure::<dyn FnMut()>::new(move || scope.send_message(Pump));
+    channel
+        .port1()
+        .set_onmessage(Some(pump.as_ref().unchecked_ref()));
+    // Called for as long as the worker lives.
+    pump.forget();
+    Some((channel.port1(), channel.port2()))
+}
+
+impl Worker for TrailWorker {
+    type Message = Pump;
+    type Input = Numbered<Request>;
+    type Output = Numbered<Response>;
+
+    fn create(scope: &WorkerScope<Self>) -> Self {
         TrailWorker {
             session: Session::default(),
+            scheduler: Scheduler::default(),
             budget: budget(),
+            wake: wake_ports(scope),
+            woken: false,
+            slice: setting("slice"),
         }
     }
 
-    fn update(&mut self, _scope: &WorkerScope<Self>, _msg: ()) {}
+    fn update(&mut self, scope: &WorkerScope<Self>, _msg: Pump) {
+        self.woken = false;
+        self.pump(scope);
+    }
 
-    fn received(&mut self, scope: &WorkerScope<Self>, request: Request, id: HandlerId) {
-        let start = now();
-        // What it brings needs at least its own size: refused whole if that passes the
-        // budget, so what is loaded stays whole too.
-        let over = incoming(&request)
-            .map(|bytes| (held(), bytes))
-            .filter(|(held, bytes)| held + bytes > self.budget);
-        let response = match over {
-            Some((held, _)) => Response::OverBudget {
-                held,
-                budget: self.budget,
-            },
-            None => self.session.handle(request),
-        };
-        busy(now() - start);
-        scope.respond(id, response);
+    fn received(&mut self, scope: &WorkerScope<Self>, request: Numbered<Request>, id: HandlerId) {
+        self.scheduler.push((id, request.number), request.body);
+        self.wake(scope);
     }
 }
 
-fn now() -> f64 {
+impl TrailWorker {
+    /// Runs a pump soon, after the messages already received.
+    fn wake(&mut self, scope: &WorkerScope<Self>) {
+        if self.woken {
+            return;
+        }
+        self.woken = true;
+        match &self.wake {
+            Some((_, port)) => _ = port.post_message(&JsValue::NULL),
+            // No channel (never in practice): a microtask, after this message only.
+            None => scope.send_message(Pump),
+        }
+    }
+
+    /// Answers and works for about [`PUMP_MS`] (or one step, with the `slice` hook), then
+    /// lets the messages that came meanwhile in before going on.
+    fn pump(&mut self, scope: &WorkerScope<Self>) {
+        let clock = performance();
+        let now = || clock.as_ref().map_or(0.0, |p| p.now());
+        let start = now();
+        let budget = self.budget;
+        let refuse = |request: &Request| over_budget(request, budget);
+        loop {
+            let answered = match self.slice {
+                Some(units) => {
+                    let mut left = units;
+                    let mut more = || {
+                        left = left.saturating_sub(1);
+                        left > 0
+                    };
+                    self.scheduler.step(&mut self.session, &mut more, &refuse)
+                }
+                None => {
+                    let mut more = || now() - start < PUMP_MS;
+                    self.scheduler.step(&mut self.session, &mut more, &refuse)
+                }
+            };
+            if let Some(((id, number), body)) = answered {
+                scope.respond(id, Numbered { number, body });
+            }
+            if self.scheduler.is_idle() || self.slice.is_some() || now() - start >= PUMP_MS {
+                break;
+            }
+        }
+        busy(now() - start);
+        if !self.scheduler.is_idle() {
+            self.wake(scope);
+        }
+    }
+}
+
+fn performance() -> Option<web_sys::Performance> {
     js_sys::global()
         .dyn_into::<web_sys::WorkerGlobalScope>()
         .ok()
         .and_then(|g| g.performance())
-        .map_or(0.0, |p| p.now())
 }
 
-/// Adds to `trailglassBusyMs` on the worker's global: the time spent answering requests.
+/// Adds to `trailglassBusyMs` on the worker's global: the time spent answering requests
+/// (pumps, long work included).
 /// The benchmarks reset and read it to tell the worker's share of a round trip from the
 /// page's (the timeline issue's latency targets are the worker's).
 fn busy(ms: f64) {
