@@ -105,8 +105,8 @@ export async function openApp(context, url) {
   return { page, log };
 }
 
-export async function waitDone(page) {
-  await page.waitForSelector('[data-testid=load-status][data-state=done]', { state: 'attached', timeout: 60_000 });
+export async function waitDone(page, timeout = 60_000) {
+  await page.waitForSelector('[data-testid=load-status][data-state=done]', { state: 'attached', timeout });
   return page.$eval('[data-testid=load-status]', (el) => ({
     files: Number(el.dataset.files), events: Number(el.dataset.events), errors: Number(el.dataset.errors),
   }));
