@@ -16,7 +16,7 @@ const browser = await launch();
 const { page, log } = await openApp(browser.context, srv.url);
 await page.evaluate(() => localStorage.clear());
 const t0 = Date.now();
-await page.setInputFiles('[data-testid=folder-input]', dir);
+await page.setInputFiles('[data-testid=folder-input]', dir, { timeout: 600_000 }); // 100,000 paths take minutes to hand over
 await page.waitForSelector('[data-testid=load-status][data-state=done]', { state: 'attached', timeout: 1_800_000 });
 const events = await page.$eval('[data-testid=load-status]', (e) => e.dataset.events);
 const loaded = Date.now();

@@ -19,7 +19,7 @@ const part = process.env.EXPORT_PART;
 const { page } = await openApp(browser.context, srv.url + (part ? `#export-part=${part}` : ''));
 const memory = await appMemory(page);
 
-await page.setInputFiles('[data-testid=folder-input]', dir);
+await page.setInputFiles('[data-testid=folder-input]', dir, { timeout: 600_000 }); // 100,000 paths take minutes to hand over
 await page.waitForSelector('[data-testid=load-status][data-state=done]', { state: 'attached', timeout: 1_800_000 });
 const events = await page.$eval('[data-testid=load-status]', (el) => Number(el.dataset.events));
 // The Events tab has answered: its count is every event.

@@ -20,7 +20,7 @@ await page.evaluate(() => {
 });
 const c0 = chromiumCpu().total;
 const t0 = Date.now();
-await page.setInputFiles('#read-bench', dir);
+await page.setInputFiles('#read-bench', dir, { timeout: 600_000 }); // 100,000 paths take minutes to hand over
 const picked = (Date.now() - t0) / 1000;
 const { bytes, seconds } = await page.evaluate(async () => {
   const list = [...document.getElementById('read-bench').files];

@@ -20,7 +20,7 @@ const paint = await page.evaluate(() => ({
   app_ready_ms: performance.now(),
 }));
 const t0 = Date.now();
-await page.setInputFiles('[data-testid=folder-input]', dir);
+await page.setInputFiles('[data-testid=folder-input]', dir, { timeout: 600_000 }); // 100,000 paths take minutes to hand over
 const status = await waitDone(page, 1_800_000);
 const loadSecs = (Date.now() - t0) / 1000;
 await page.waitForSelector('[data-testid=facet-value]', { timeout: 600_000 });

@@ -47,7 +47,7 @@ await page.evaluate(() => document.querySelector('[data-testid=folder-input]')
   .addEventListener('change', () => { window.pickedAt = performance.now(); }, { capture: true }));
 const cpu0 = chromiumCpu();
 const t0 = Date.now();
-await page.setInputFiles('[data-testid=folder-input]', dir);
+await page.setInputFiles('[data-testid=folder-input]', dir, { timeout: 600_000 }); // 100,000 paths take minutes to hand over
 await page.waitForSelector('[data-testid=load-status][data-state=done]', { state: 'attached', timeout: 1_800_000 });
 const withHarness = (Date.now() - t0) / 1000;
 const secs = await page.evaluate(() => (performance.now() - window.pickedAt) / 1000);
