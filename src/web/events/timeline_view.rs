@@ -4,7 +4,7 @@
 //! scope or the data change.
 //!
 //! The view's state ([`ViewState`]: query, time range, selected event, order, columns) and
-//! the last answer are one reducer ([`Events`]), changed by [`Intent`]s; the view also
+//! the last answer are one reducer (`Events`), changed by `Intent`s; the view also
 //! lives in the page address: every change is written to the hash (a new
 //! history entry, except for the selection, which replaces the current one), and
 //! back/forward read it back. Facet clicks, the detail pane's actions and the other tabs'
