@@ -4,16 +4,29 @@
 
 use wasm_bindgen::JsValue;
 
+/// The page address's fragment, `#` included (empty when there is none).
+pub fn hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
 /// The hash's items, as written.
 pub fn hash_items() -> Vec<String> {
-    let hash = web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default();
-    hash.trim_start_matches('#')
+    hash()
+        .trim_start_matches('#')
         .split('&')
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
         .collect()
+}
+
+/// A test setting `NAME=VALUE` among the items of `hash` (a page's or a worker's address's
+/// fragment, `#` included or not), parsed.
+pub fn setting<T: std::str::FromStr>(hash: &str, name: &str) -> Option<T> {
+    hash.trim_start_matches('#')
+        .split('&')
+        .find_map(|item| item.strip_prefix(name)?.strip_prefix('=')?.parse().ok())
 }
 
 /// Puts `items` in the address: a new history entry, or in place (`replace`); nothing

@@ -45,10 +45,8 @@ const EXPORT_PART: u32 = 4 << 20;
 /// The export part size: [`EXPORT_PART`], or for tests `export-part=BYTES` in the page's
 /// address, read once at start (the view rewrites the address).
 fn export_part() -> u32 {
-    crate::web::browser::address::hash_items()
-        .iter()
-        .find_map(|item| item.strip_prefix("export-part=")?.parse().ok())
-        .unwrap_or(EXPORT_PART)
+    let address = crate::web::browser::address::hash();
+    crate::web::browser::address::setting(&address, "export-part").unwrap_or(EXPORT_PART)
 }
 
 /// The worker's address. Test-only `memory-budget=BYTES` and `slice=N` in the page's

@@ -48,9 +48,7 @@ fn setting<T: std::str::FromStr>(name: &str) -> Option<T> {
         .ok()
         .map(|g| g.location().hash())
         .unwrap_or_default();
-    hash.trim_start_matches('#')
-        .split('&')
-        .find_map(|item| item.strip_prefix(name)?.strip_prefix('=')?.parse().ok())
+    crate::web::browser::address::setting(&hash, name)
 }
 
 /// The budget: [`MEMORY_BUDGET`], or for tests `memory-budget=BYTES`.
